@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import type { ConsentDocument } from '../consent/consent-document.js';
+import type { Pseudonymiser } from '../stages/pseudonymise.js';
+import type { DraftRecord } from '../trajectory/trajectory-record.js';
+import type { QuarantineReason } from '../trajectory/codes.js';
+import type { PartnerHttp } from './partner-http.js';
+
+/**
+ * The one interface every partner connector implements (`shared/STYLE.md`, "A connector's shape").
+ * A connector knows nothing of queues, stores or other partners: the core owns retries, cursors,
+ * consent and pseudonym keys. `pull()` talks to the partner; `edge()` is pure and turns a page of
+ * the partner's records into pseudonymised, minimised drafts and rejections before anything leaves
+ * the edge process.
+ */
+export interface Connector<Config = unknown, Item = unknown> {
+  /** = folder name under `connectors/` = the `connector` value in the region config. */
+  readonly id: string;
+  readonly version: string;
+  readonly mappingVersion: string;
+  readonly kind: 'fhir' | 'soap' | 'rest';
+  /** Validates `partners[].settings`; secrets are named by reference (an environment variable). */
+  readonly configSchema: z.ZodType<Config>;
+  describe(config: Config): ConnectorDescription;
+  /** Reachability and credentials; never throws for a partner fault, it reports it. */
+  check(config: Config, http: PartnerHttp): Promise<CheckResult>;
+  /**
+   * Pages of one stream from `from` (undefined: from the beginning). Paging links stay inside.
+   * Throws `WerkbrugError`s of the catalogue: `WB_PARTNER_UNREACHABLE` (retryable),
+   * `WB_PARTNER_AUTH`, `WB_PARTNER_REQUEST_REJECTED`, `WB_PARTNER_CONFIG_REJECTED`.
+   */
+  pull(config: Config, stream: string, from: Cursor | undefined, http: PartnerHttp): AsyncIterable<SourcePage<Item>>;
+  /** Pure: parse → validate → pseudonymise + minimise → draft. Never throws for a bad record. */
+  edge(page: SourcePage<Item>, context: EdgeContext): EdgeOutput;
+}
+
+export interface StreamDescription {
+  readonly name: string;
+  /** What the cursor means, for operators ("highest meta.lastUpdated stored, minus 120 s overlap"). */
+  readonly cursor: string;
+  /** `consent`: records of this stream carry consent state and are pulled before the others. */
+  readonly role: 'consent' | 'data' | 'deletions';
+}
+
+export interface ConnectorDescription {
+  readonly streams: readonly StreamDescription[];
+}
+
+export type CheckResult =
+  | { readonly ok: true; readonly detail: string }
+  | { readonly ok: false; readonly code: 'WB_PARTNER_AUTH' | 'WB_PARTNER_UNREACHABLE' | 'WB_PARTNER_REQUEST_REJECTED'; readonly detail: string };
+
+/** A stream's cursor: a small JSON object the connector defines and the core stores verbatim. */
+export type Cursor = Readonly<Record<string, unknown>>;
+
+export interface SourcePage<Item> {
+  readonly stream: string;
+  readonly items: readonly Item[];
+  /** What the core saves once this page is stored. */
+  readonly cursor: Cursor;
+  /** No more pages in this pull. */
+  readonly last: boolean;
+  /** Records of the stream the partner delivered on this page (matches; includes not counted). */
+  readonly read: number;
+  /** Records skipped by the connector as already seen (cursor overlap, repeated page). */
+  readonly absorbed: number;
+}
+
+export interface EdgeContext {
+  readonly partnerId: string;
+  readonly regionCode: string;
+  readonly pseudonymiser: Pseudonymiser;
+  /** Include the birth year in `subject` (only when a configured purpose needs it). */
+  readonly keepBirthYear: boolean;
+  /** Gemeentecode → arbeidsmarktregio code, from `reference/gemeente-arbeidsmarktregio.csv`. */
+  readonly regionOfGemeente: (gemeenteCode: string) => string | undefined;
+  /** Gemeente name (as nl-core puts it in `address.district`/`city`) → gemeentecode. */
+  readonly gemeenteCodeOfName: (name: string) => string | undefined;
+}
+
+export interface EdgeRecord {
+  readonly draft: DraftRecord;
+  /** Present for records of a consent stream: what the consent decision reads. */
+  readonly consentDocument?: ConsentDocument;
+}
+
+/** A bad record: the reference, the field path and a reason, never the value. */
+export interface Rejection {
+  readonly sourceRef: string;
+  readonly stage: 'parse' | 'validate' | 'pseudonymise' | 'map';
+  readonly reason: QuarantineReason;
+  readonly field: string;
+  readonly expected: string;
+}
+
+export interface EdgeOutput {
+  readonly records: readonly EdgeRecord[];
+  readonly rejections: readonly Rejection[];
+  /** Records the edge recognised as duplicates within the page (counted, not stored). */
+  readonly absorbed: number;
+}

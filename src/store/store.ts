@@ -1,0 +1,183 @@
+import type { ConsentDocument } from '../consent/consent-document.js';
+import type { Cursor, Rejection } from '../connector/connector.js';
+import type { DraftRecord, TrajectoryRecord } from '../trajectory/trajectory-record.js';
+
+/**
+ * The regional reporting store as the pipeline sees it. Two engines implement it with the same SQL
+ * and the same migrations: PostgreSQL (`DATABASE_URL`) and embedded PGlite (a local folder).
+ * The store, not Redis, is the source of truth: cursors, runs, pending records and the consent log
+ * all live here.
+ */
+export interface Store {
+  readonly engine: 'postgres' | 'pglite';
+  /** Applies pending migrations in order inside one transaction each and records them. */
+  migrate(): Promise<{ applied: readonly string[] }>;
+  /** Runs `fn` in one database transaction; everything it writes commits together or not at all. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  getCursor(partnerId: string, stream: string): Promise<Cursor | undefined>;
+  createRun(run: NewSyncRun): Promise<void>;
+  finishRun(runId: string, outcome: RunOutcome): Promise<void>;
+  getRun(runId: string): Promise<SyncRun | undefined>;
+  listRuns(filter: { partnerId?: string; failedOnly?: boolean; limit?: number }): Promise<readonly SyncRun[]>;
+
+  /** Counts for summaries and tests. */
+  countRecords(filter?: { partnerId?: string; recordKind?: string }): Promise<number>;
+  listQuarantine(filter: { partnerId?: string; runId?: string; limit?: number }): Promise<readonly QuarantineItem[]>;
+  countPending(filter?: { partnerId?: string }): Promise<number>;
+  getRecord(partnerId: string, recordKey: string): Promise<TrajectoryRecord | undefined>;
+
+  /** Walks the whole chain in sequence order and names the first bad entry. */
+  verifyConsentLog(): Promise<ChainVerification>;
+  readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]>;
+
+  /** All table names werkbrug owns, for the privacy scan in tests. */
+  listTables(): Promise<readonly string[]>;
+  /** Every row of a table as JSON text, for the privacy scan in tests. */
+  dumpTable(table: string): Promise<readonly string[]>;
+  close(): Promise<void>;
+}
+
+export interface StoreTx {
+  /** Serialises batches of one stream across workers (transaction-scoped advisory lock). */
+  lockStream(partnerId: string, stream: string): Promise<void>;
+  /** Current row state for the given keys of one partner. */
+  loadRowStates(partnerId: string, recordKeys: readonly string[]): Promise<ReadonlyMap<string, StoredRowState>>;
+  /**
+   * Writes decided upserts: inserts, replacements (the old row moves to `record_history`) and
+   * removals (tombstones; the removal is logged in `record_removals` with the reference).
+   * `touch` only moves `last_seen_at`.
+   */
+  applyWrites(writes: readonly RecordWrite[]): Promise<void>;
+
+  loadConsentDocuments(persons: readonly string[]): Promise<ReadonlyMap<string, readonly ConsentDocument[]>>;
+  /** Keeps the highest version per `consentKey`. */
+  saveConsentDocuments(documents: readonly ConsentDocument[]): Promise<void>;
+  /** Marks a consent document deleted at the source (a FHIR DELETE); it then permits nothing. */
+  markConsentDeleted(consentKeys: readonly string[], at: string): Promise<readonly string[]>;
+
+  /**
+   * Appends entries to the hash-chained consent log in one statement, under a lock on the chain's
+   * head, and returns them with their sequence numbers and hashes, in the order given.
+   */
+  appendConsentLog(entries: readonly ConsentLogContent[]): Promise<readonly ConsentLogEntry[]>;
+
+  insertQuarantine(items: readonly NewQuarantineItem[]): Promise<void>;
+  /** Upserts pending records by (partner, record key); keeps the first `waitingSince`. */
+  savePending(items: readonly PendingItem[]): Promise<void>;
+  /** Pending records of these persons (for re-decision when their consent changes). */
+  loadPendingByPerson(persons: readonly string[]): Promise<readonly PendingItem[]>;
+  /** Pending records whose wait started before `before` (for refusal after the waiting time). */
+  loadPendingOlderThan(before: string, limit: number): Promise<readonly PendingItem[]>;
+  deletePending(keys: readonly { partnerId: string; recordKey: string }[]): Promise<void>;
+
+  saveCursor(partnerId: string, stream: string, cursor: Cursor, runId: string): Promise<void>;
+  /** Adds to the counters of (run, stream); creates the row on first use. */
+  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>): Promise<void>;
+}
+
+export interface StoredRowState {
+  readonly recordKey: string;
+  readonly version: string;
+  readonly mappingVersion: string;
+  readonly modifiedAt: string | null;
+  readonly contentHash: string;
+  readonly person: string | null;
+}
+
+export type RecordWrite =
+  | { readonly op: 'insert' | 'replace'; readonly record: TrajectoryRecord; readonly runId: string }
+  | { readonly op: 'touch'; readonly partnerId: string; readonly recordKey: string }
+  | { readonly op: 'remove'; readonly partnerId: string; readonly recordKey: string; readonly recordRef: string; readonly reason: 'source-deleted' | 'entered-in-error'; readonly runId: string };
+
+export interface RunCounts {
+  read: number;
+  stored: number;
+  unchanged: number;
+  stale: number;
+  deleted: number;
+  quarantined: number;
+  refused: number;
+  pending: number;
+  absorbed: number;
+  pages: number;
+}
+
+export const emptyRunCounts = (): RunCounts => ({
+  read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0,
+});
+
+export interface NewSyncRun {
+  readonly runId: string;
+  readonly partnerId: string;
+  readonly trigger: 'demo' | 'manual' | 'schedule' | 'retry' | 'replay' | 'backfill' | 'test' | 'bench';
+  readonly startedAt: string;
+}
+
+export interface RunOutcome {
+  readonly status: 'succeeded' | 'failed';
+  readonly finishedAt: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
+export interface SyncRun extends NewSyncRun {
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly finishedAt: string | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  /** Counters per stream. */
+  readonly streams: Readonly<Record<string, RunCounts>>;
+}
+
+export interface NewQuarantineItem extends Rejection {
+  readonly partnerId: string;
+  readonly stream: string;
+  readonly runId: string;
+  readonly batchId: string;
+}
+
+export interface QuarantineItem extends NewQuarantineItem {
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+  readonly occurrences: number;
+}
+
+export interface PendingItem {
+  readonly partnerId: string;
+  readonly stream: string;
+  readonly recordKey: string;
+  readonly person: string;
+  readonly draft: DraftRecord;
+  readonly connector: string;
+  readonly mappingVersion: string;
+  readonly waitingSince: string;
+  readonly runId: string;
+}
+
+/** One decision or event of the consent log, before it is chained. Codes, references and pseudonyms only. */
+export interface ConsentLogContent {
+  readonly kind: 'decision' | 'erasure' | 'refusal-after-wait';
+  readonly at: string;
+  readonly partnerId: string;
+  readonly person: string | null;
+  readonly recordRef: string | null;
+  readonly outcome: 'permit' | 'pending' | 'refuse' | 'erase';
+  /** Per purpose: the outcome, the rule id, the consent reference it rests on. */
+  readonly purposes: readonly { purpose: string; outcome: 'permit' | 'pending' | 'refuse'; rule: string; reason?: string; consentRef?: string }[];
+  readonly runId: string | null;
+  readonly batchId: string | null;
+  readonly detail?: Readonly<Record<string, string | number>>;
+}
+
+export interface ConsentLogEntry {
+  readonly seq: number;
+  readonly prevHash: string;
+  /** Hex SHA-256 over the previous hash and this entry's canonical content; shown as `cl1:<hash>`. */
+  readonly hash: string;
+  readonly content: ConsentLogContent;
+}
+
+export type ChainVerification =
+  | { readonly ok: true; readonly entries: number; readonly headSeq: number; readonly headHash: string }
+  | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly problem: 'changed' | 'removed' | 'reordered' | 'head-mismatch'; readonly detail: string };
