@@ -83,6 +83,10 @@ export interface StoredRowState {
   readonly modifiedAt: string | null;
   readonly contentHash: string;
   readonly person: string | null;
+  /** Hash of the stored record without purposes and lineage (`src/pipeline/batch-order.ts` draftHash). */
+  readonly draftHash?: string;
+  /** The stored purposes, sorted and joined with ','. */
+  readonly purposesKey?: string;
 }
 
 export type RecordWrite =
