@@ -1,0 +1,91 @@
+import type { Job, Queue, QueueEvents } from 'bullmq';
+import { z } from 'zod';
+import type { EdgeContext } from '../src/connector/connector.js';
+import { bindPartner, partnerHttp, type Runtime } from '../src/pipeline/runtime.js';
+import type { IngestBatch } from '../src/pipeline/ingest-batch.js';
+import { errorFields } from '../src/logging/logger.js';
+import { asJobError, queueNames } from './queues.js';
+
+/**
+ * Queue `pull`: one job per stream per run. It reads the stream's cursor from the store (the store,
+ * not Redis, is the source of truth), pulls pages from the partner, runs the edge on each page —
+ * parse, validate, pseudonymise, minimise — so nothing identifying reaches Redis, and hands each
+ * page to `ingest`. The next page is enqueued only after the previous one committed; one page may
+ * be fetched ahead meanwhile. A retried pull starts again from the stored cursor.
+ */
+export const pullQueue = queueNames.pull;
+export const pullJobSchema = z.strictObject({
+  runId: z.string().min(1).max(80),
+  partnerId: z.string().min(1).max(40),
+  stream: z.string().min(1).max(60),
+  consentReadable: z.boolean(),
+});
+export type PullJobData = z.infer<typeof pullJobSchema>;
+
+export interface PullResult {
+  readonly pages: number;
+  readonly read: number;
+}
+
+/** `b1-<run>-<stream>-a<attempt>-p<page>`: no ':' (BullMQ job ids), unique per attempt. */
+export function batchIdOf(runId: string, stream: string, attempt: number, page: number): string {
+  return `b1-${runId}-${stream.replace(/[^A-Za-z0-9_-]/g, '_')}-a${attempt}-p${String(page).padStart(5, '0')}`;
+}
+
+export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: QueueEvents) {
+  return async (job: Job<unknown>): Promise<PullResult> => {
+    const data = pullJobSchema.parse(job.data);
+    const binding = bindPartner(runtime, data.partnerId);
+    const log = runtime.logger.child({ queue: pullQueue, jobId: job.id, run: data.runId, partner: data.partnerId, connector: binding.connector.id, stream: data.stream });
+    const context: EdgeContext = {
+      partnerId: data.partnerId,
+      regionCode: runtime.config.region.code,
+      pseudonymiser: runtime.pseudonymiser,
+      keepBirthYear: runtime.config.purposes.includes('P_WETENSCHAP'),
+      regionOfGemeente: runtime.reference.regionOfGemeente,
+      gemeenteCodeOfName: runtime.reference.gemeenteCodeOfName,
+    };
+    let pages = 0;
+    let read = 0;
+    let previous: Promise<unknown> | undefined;
+    try {
+      const http = partnerHttp(runtime, binding, log);
+      const cursor = await runtime.store.getCursor(data.partnerId, data.stream);
+      for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http)) {
+        const edge = binding.connector.edge(page, context);
+        pages += 1;
+        read += page.read;
+        const batch: IngestBatch = {
+          runId: data.runId,
+          partnerId: data.partnerId,
+          stream: data.stream,
+          batchId: batchIdOf(data.runId, data.stream, job.attemptsMade, pages),
+          connector: `${binding.connector.id}@${binding.connector.version}`,
+          mappingVersion: binding.connector.mappingVersion,
+          cursor: { ...page.cursor },
+          read: page.read,
+          absorbed: page.absorbed + edge.absorbed,
+          consentReadable: data.consentReadable,
+          records: edge.records.map((r) => ({ draft: r.draft, ...(r.consentDocument ? { consentDocument: r.consentDocument } : {}) })),
+          rejections: edge.rejections.map((r) => ({ ...r })),
+        };
+        // The previous page must be committed before this one is enqueued (cursor order).
+        await previous;
+        const ingestJob = await ingest.add('page', batch, { jobId: batch.batchId });
+        previous = ingestJob.waitUntilFinished(ingestEvents);
+        // Handled here so a failure while the next page is fetched is not an unhandled rejection;
+        // it is still thrown where `previous` is awaited.
+        previous.catch(() => undefined);
+        log.debug({ page: pages, read: page.read, rejected: edge.rejections.length }, 'page pulled');
+        if (page.last) break;
+      }
+      await previous;
+      log.info({ pages, read }, 'stream pulled');
+      return { pages, read };
+    } catch (error) {
+      await previous?.catch(() => undefined);
+      log.warn({ ...errorFields(error), pages, attempt: job.attemptsMade + 1 }, 'stream pull failed');
+      throw asJobError(error);
+    }
+  };
+}

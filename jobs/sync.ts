@@ -1,0 +1,71 @@
+import type { Job, Queue, QueueEvents } from 'bullmq';
+import { z } from 'zod';
+import { WerkbrugError, isWerkbrugError } from '../src/errors/werkbrug-error.js';
+import { bindPartner, type Runtime } from '../src/pipeline/runtime.js';
+import { runBalance } from '../src/pipeline/run-balance.js';
+import { errorFields } from '../src/logging/logger.js';
+import { queueNames } from './queues.js';
+import type { PullJobData } from './pull.js';
+
+/**
+ * Queue `sync`: one job per partner per run. Consent streams are pulled first, so the records of
+ * the other streams are decided against this run's consent state; if a consent stream fails, the
+ * other streams still run but every decision waits (pending), never permits (brief, invariant 2).
+ * Finally the run's balance must close: read = stored + unchanged + stale + deleted + quarantined
+ * + refused + pending + absorbed, per stream.
+ */
+export const syncQueue = queueNames.sync;
+export const syncJobSchema = z.strictObject({ runId: z.string().min(1).max(80), partnerId: z.string().min(1).max(40) });
+export type SyncJobData = z.infer<typeof syncJobSchema>;
+
+export interface SyncResult {
+  readonly status: 'succeeded' | 'failed';
+  readonly failedStreams: readonly string[];
+}
+
+export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEvents) {
+  return async (job: Job<unknown>): Promise<SyncResult> => {
+    const data = syncJobSchema.parse(job.data);
+    const binding = bindPartner(runtime, data.partnerId);
+    const log = runtime.logger.child({ queue: syncQueue, jobId: job.id, run: data.runId, partner: data.partnerId });
+    const streams = binding.connector.describe(binding.settings).streams;
+    const failures: Array<{ stream: string; error: unknown }> = [];
+
+    const pullStream = async (stream: string, consentReadable: boolean): Promise<boolean> => {
+      const payload: PullJobData = { runId: data.runId, partnerId: data.partnerId, stream, consentReadable };
+      const pullJob = await pull.add('stream', payload, { jobId: `${data.runId}-${stream}`.replace(/[^A-Za-z0-9_-]/g, '_') });
+      try {
+        await pullJob.waitUntilFinished(pullEvents);
+        return true;
+      } catch (error) {
+        failures.push({ stream, error });
+        return false;
+      }
+    };
+
+    let consentReadable = true;
+    for (const stream of streams.filter((s) => s.role === 'consent')) {
+      if (!(await pullStream(stream.name, true))) consentReadable = false;
+    }
+    await Promise.all(streams.filter((s) => s.role !== 'consent').map((s) => pullStream(s.name, consentReadable)));
+
+    const run = await runtime.store.getRun(data.runId);
+    const balance = runBalance(run?.streams ?? {});
+    const first = failures[0];
+    let errorCode: string | undefined;
+    let errorMessage: string | undefined;
+    if (first) {
+      errorCode = isWerkbrugError(first.error) ? first.error.code : 'WB_PARTNER_UNREACHABLE';
+      errorMessage = `stream ${first.stream} failed: ${first.error instanceof Error ? first.error.message : 'unknown error'}`.slice(0, 500);
+    } else if (!balance.closes) {
+      const unbalanced = new WerkbrugError('WB_PIPELINE_UNBALANCED', { partner: data.partnerId, detail: balance.problems.join('; ') });
+      errorCode = unbalanced.code;
+      errorMessage = unbalanced.message;
+    }
+    const status = errorCode ? 'failed' : 'succeeded';
+    await runtime.store.finishRun(data.runId, { status, finishedAt: runtime.now().toISOString(), ...(errorCode ? { errorCode, errorMessage } : {}) });
+    if (status === 'failed') log.error({ code: errorCode, failedStreams: failures.map((f) => f.stream), ...(first ? errorFields(first.error) : {}) }, 'sync run failed');
+    else log.info({ streams: streams.length }, 'sync run succeeded');
+    return { status, failedStreams: failures.map((f) => f.stream) };
+  };
+}

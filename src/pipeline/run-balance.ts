@@ -1,0 +1,25 @@
+import type { RunCounts } from '../store/store.js';
+
+/**
+ * Nothing is lost silently (brief, invariant 5): per stream, every record read is accounted for
+ * exactly once. A run whose balance does not close fails loudly.
+ */
+export interface Balance {
+  readonly closes: boolean;
+  readonly problems: readonly string[];
+  readonly totals: RunCounts;
+}
+
+export function accounted(c: RunCounts): number {
+  return c.stored + c.unchanged + c.stale + c.deleted + c.quarantined + c.refused + c.pending + c.absorbed;
+}
+
+export function runBalance(streams: Readonly<Record<string, RunCounts>>): Balance {
+  const totals: RunCounts = { read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0 };
+  const problems: string[] = [];
+  for (const [stream, counts] of Object.entries(streams)) {
+    for (const key of Object.keys(totals) as Array<keyof RunCounts>) totals[key] += counts[key];
+    if (counts.read !== accounted(counts)) problems.push(`stream ${stream}: read ${counts.read}, accounted for ${accounted(counts)}`);
+  }
+  return { closes: problems.length === 0, problems, totals };
+}
