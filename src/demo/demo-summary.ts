@@ -1,0 +1,34 @@
+import { runBalance } from '../pipeline/run-balance.js';
+import type { DemoReport } from './run-demo.js';
+
+/** The demo's printed summary: what an operator reads to know whether the chain worked. */
+export function formatDemoSummary(report: DemoReport): string {
+  const lines: string[] = [];
+  const seconds = report.elapsedMs / 1000;
+  let totalRead = 0;
+  for (const run of report.runs) {
+    const balance = runBalance(run.streams);
+    const t = balance.totals;
+    totalRead += t.read;
+    lines.push(`partner ${run.partnerId}  run ${run.runId}  ${run.status.toUpperCase()}`);
+    if (run.errorMessage) lines.push(`  error: ${run.errorMessage}`);
+    lines.push(`  pages ${t.pages}, records pulled ${t.read}`);
+    lines.push(`  stored ${t.stored} new or changed, ${t.unchanged} unchanged, ${t.stale} stale ignored, ${t.deleted} deletions applied, ${t.absorbed} duplicates absorbed`);
+    lines.push(`  consent: permitted ${t.stored + t.unchanged + t.stale}, pending ${t.pending}, refused ${t.refused}`);
+    const reasons = new Map<string, number>();
+    for (const item of report.quarantine.filter((q) => q.runId === run.runId)) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
+    const byReason = [...reasons.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${reason} ${n}`).join(', ');
+    lines.push(`  quarantined ${t.quarantined}${byReason ? ` (${byReason})` : ''}`);
+    for (const [stream, c] of Object.entries(run.streams).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`    ${stream.padEnd(16)} read ${c.read} = stored ${c.stored} + unchanged ${c.unchanged} + stale ${c.stale} + deleted ${c.deleted} + quarantined ${c.quarantined} + refused ${c.refused} + pending ${c.pending} + absorbed ${c.absorbed}`);
+    }
+    lines.push(`  balance: ${balance.closes ? 'closes' : `DOES NOT CLOSE: ${balance.problems.join('; ')}`}`);
+  }
+  const v = report.verification;
+  lines.push(v.ok
+    ? `consent log: verified, ${v.entries} entries, head #${v.headSeq} cl1:${v.headHash.slice(0, 16)}…`
+    : `consent log: VERIFICATION FAILED at entry #${v.firstBadSeq} (${v.problem}): ${v.detail}`);
+  lines.push(`elapsed ${seconds.toFixed(1)} s, ${Math.round(totalRead / Math.max(seconds, 0.001))} records/s`);
+  lines.push(report.ok ? 'demo: OK' : 'demo: FAILED');
+  return lines.join('\n');
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { z } from 'zod';
+import { evictionPolicy, openQueues } from '../../jobs/queues.js';
+import { bootstrap, stateDir } from '../cli/bootstrap.js';
+import type { Config } from '../config/schema.js';
+import { runSync } from '../pipeline/run-sync.js';
+import { startWorkers } from '../pipeline/workers.js';
+import type { ChainVerification, QuarantineItem, SyncRun } from '../store/store.js';
+import { connectRedis } from '../support/redis-connection.js';
+import { sandboxFor, type DemoCanaries, type DemoSandbox } from './sandboxes.js';
+
+/**
+ * `werkbrug demo`: the main job end to end on the embedded defaults. Starts every configured
+ * partner's sandbox on a free loopback port (deterministic caseload with the spec's edge cases),
+ * syncs through the real queues into the store, verifies the consent log and reports. Run twice,
+ * the second run stores nothing new: the sandbox clock is pinned in `.werkbrug/demo-sandbox.json`
+ * on the first run, so the partner serves the same versions again.
+ */
+export interface DemoOptions {
+  readonly configFile: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly scenario?: 'default' | 'edge-cases' | 'volume';
+  readonly persons?: number;
+  readonly seed?: number;
+  readonly canaries?: DemoCanaries;
+  readonly logDestination?: DestinationStream;
+  readonly logLevel?: string;
+  readonly mutateConfig?: (config: Config) => Config;
+  /** Override the key prefix (tests keep Redis keys to inspect them before cleanup). */
+  readonly redisPrefix?: string;
+  readonly keepRedisKeys?: boolean;
+  readonly onBeforeCleanup?: (context: { redisUrl: string; prefix: string }) => Promise<void>;
+  readonly say?: (line: string) => void;
+}
+
+export interface DemoReport {
+  readonly ok: boolean;
+  readonly runs: readonly SyncRun[];
+  readonly quarantine: readonly QuarantineItem[];
+  readonly verification: ChainVerification;
+  readonly elapsedMs: number;
+  readonly notes: readonly string[];
+}
+
+const demoStateSchema = z.strictObject({ sandboxClock: z.string(), seed: z.number().int() });
+
+function pinnedState(dir: string, seed: number): z.infer<typeof demoStateSchema> {
+  const file = join(dir, 'demo-sandbox.json');
+  if (existsSync(file)) {
+    const parsed = demoStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success && parsed.data.seed === seed) return parsed.data;
+  }
+  const state = { sandboxClock: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), seed };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify(state)}\n`);
+  return state;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const say = options.say ?? (() => undefined);
+  const started = Date.now();
+  const notes: string[] = [];
+  const seed = options.seed ?? 42;
+  const env: NodeJS.ProcessEnv = { ...options.env };
+  const sandboxes: DemoSandbox[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    const boot = await bootstrap({
+      configFile: options.configFile, env, allowDemoKey: true, logDestination: options.logDestination, logLevel: options.logLevel,
+      mutateConfig: (config) => {
+        const mutated = options.mutateConfig ? options.mutateConfig(config) : config;
+        // Sandboxes are started below; their URLs replace the configured ones before anything connects.
+        return mutated;
+      },
+    });
+    cleanups.push(() => boot.close());
+    const { runtime } = boot;
+    if (boot.keyNote) { notes.push(boot.keyNote); say(`werkbrug demo: ${boot.keyNote}`); }
+
+    const state = pinnedState(stateDir(runtime.config), seed);
+    for (const partner of runtime.config.partners.filter((p) => !p.paused)) {
+      const start = sandboxFor(partner.connector);
+      if (!start) throw new Error(`werkbrug demo: connector ${partner.connector} has no sandbox`);
+      const sandbox = await start({ scenario: options.scenario ?? 'edge-cases', seed, persons: options.persons ?? 500, now: state.sandboxClock, canaries: options.canaries });
+      sandboxes.push(sandbox);
+      cleanups.push(() => sandbox.close());
+      Object.assign(partner.settings, sandbox.settings);
+      const tokenEnv = partner.settings.tokenEnv;
+      if (typeof tokenEnv === 'string') env[tokenEnv] = sandbox.token;
+      say(`werkbrug demo: ${partner.id} sandbox (${partner.connector}) at ${sandbox.url}`);
+    }
+    Object.assign(runtime.env, env);
+
+    const redis = await connectRedis({ url: env.REDIS_URL, startIfUnreachable: true });
+    cleanups.push(() => redis.close());
+    if (redis.owned) say(`werkbrug demo: Redis not reachable at ${env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; started redis-server on ${redis.url} (no persistence)`);
+    const prefix = options.redisPrefix ?? `wb-demo-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const queues = await openQueues({ redisUrl: redis.url, prefix, attempts: runtime.config.pipeline.attempts, backoffMs: runtime.config.pipeline.backoffMs });
+    cleanups.push(async () => {
+      if (options.onBeforeCleanup) await options.onBeforeCleanup({ redisUrl: redis.url, prefix });
+      if (!options.keepRedisKeys) await queues.obliterate();
+      await queues.close();
+    });
+    const policy = await evictionPolicy(queues.connection);
+    if (policy && policy !== 'noeviction') runtime.logger.warn({ policy }, 'redis eviction policy is not noeviction; queued jobs may be lost');
+    const workers = await startWorkers(runtime, queues);
+    cleanups.push(() => workers.close());
+
+    const partnerIds = runtime.config.partners.filter((p) => !p.paused).map((p) => p.id);
+    const runs = await runSync(runtime, queues, partnerIds, 'demo');
+    const verification = await runtime.store.verifyConsentLog();
+    const quarantine = (await Promise.all(runs.map((run) => runtime.store.listQuarantine({ runId: run.runId, limit: 100_000 })))).flat();
+    const ok = runs.length === partnerIds.length && runs.every((run) => run.status === 'succeeded') && verification.ok;
+    return { ok, runs, quarantine, verification, elapsedMs: Date.now() - started, notes };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}

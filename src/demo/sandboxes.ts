@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { startGgzSandbox } from '../../connectors/ggz-fhir/sandbox/server.js';
+
+/**
+ * The sandboxes the demo starts, one per connector: a real HTTP server speaking the partner's wire
+ * format on a free loopback port. Each returns the settings that point the connector at it.
+ */
+export interface DemoSandbox {
+  readonly connector: string;
+  readonly url: string;
+  /** Settings merged over the partner's configured settings. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+export interface DemoSandboxOptions {
+  readonly scenario: 'default' | 'edge-cases' | 'volume';
+  readonly seed: number;
+  readonly persons: number;
+  /** The sandbox's virtual clock, pinned so repeated demo runs see the same data. */
+  readonly now: string;
+  readonly canaries?: DemoCanaries;
+}
+
+export interface DemoCanaries {
+  readonly names: readonly string[];
+  readonly bsns: readonly string[];
+  readonly addresses: readonly string[];
+  readonly birthDates: readonly string[];
+  readonly notes: readonly string[];
+}
+
+type Starter = (options: DemoSandboxOptions) => Promise<DemoSandbox>;
+
+const starters: Readonly<Record<string, Starter>> = {
+  'ggz-fhir': async (options) => {
+    const token = randomBytes(16).toString('hex');
+    const sandbox = await startGgzSandbox({
+      token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now,
+      ...(options.canaries ? { canaries: { ...options.canaries, names: [...options.canaries.names], bsns: [...options.canaries.bsns], addresses: [...options.canaries.addresses], birthDates: [...options.canaries.birthDates], notes: [...options.canaries.notes] } } : {}),
+    });
+    return { connector: 'ggz-fhir', url: sandbox.url, settings: { baseUrl: sandbox.baseUrl }, token, close: () => sandbox.close() };
+  },
+};
+
+export function sandboxFor(connectorId: string): Starter | undefined {
+  return starters[connectorId];
+}
