@@ -8,7 +8,7 @@ import { bootstrap, stateDir } from '../cli/bootstrap.js';
 import type { Config } from '../config/schema.js';
 import { runSync } from '../pipeline/run-sync.js';
 import { startWorkers } from '../pipeline/workers.js';
-import type { ChainVerification, QuarantineItem, SyncRun } from '../store/store.js';
+import type { ChainVerification, QuarantineItem, Store, SyncRun } from '../store/store.js';
 import { connectRedis } from '../support/redis-connection.js';
 import { sandboxFor, type DemoCanaries, type DemoSandbox } from './sandboxes.js';
 
@@ -32,7 +32,7 @@ export interface DemoOptions {
   /** Override the key prefix (tests keep Redis keys to inspect them before cleanup). */
   readonly redisPrefix?: string;
   readonly keepRedisKeys?: boolean;
-  readonly onBeforeCleanup?: (context: { redisUrl: string; prefix: string }) => Promise<void>;
+  readonly onBeforeCleanup?: (context: { redisUrl: string; prefix: string; store: Store }) => Promise<void>;
   readonly say?: (line: string) => void;
 }
 
@@ -100,7 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const prefix = options.redisPrefix ?? `wb-demo-${process.pid}-${randomBytes(3).toString('hex')}`;
     const queues = await openQueues({ redisUrl: redis.url, prefix, attempts: runtime.config.pipeline.attempts, backoffMs: runtime.config.pipeline.backoffMs });
     cleanups.push(async () => {
-      if (options.onBeforeCleanup) await options.onBeforeCleanup({ redisUrl: redis.url, prefix });
+      if (options.onBeforeCleanup) await options.onBeforeCleanup({ redisUrl: redis.url, prefix, store: runtime.store });
       if (!options.keepRedisKeys) await queues.obliterate();
       await queues.close();
     });
