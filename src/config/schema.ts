@@ -46,7 +46,6 @@ export const configSchema = z.strictObject({
     pullConcurrency: z.number().int().min(1).max(32).default(4).describe('Streams pulled in parallel per worker process.'),
     attempts: z.number().int().min(1).max(20).default(5).describe('Attempts of a job before it ends in the failed state.'),
     backoffMs: z.number().int().min(10).max(600_000).default(2000).describe('First back-off delay between job attempts (exponential).'),
-    prefetchPages: z.number().int().min(0).max(8).default(1).describe('Pages a stream may fetch ahead while the previous one is being stored.'),
   }).prefault({}).describe('Queues and workers.'),
   partners: z.array(partnerSchema).min(1).describe('Partner connections.'),
 });

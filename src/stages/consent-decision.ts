@@ -20,6 +20,7 @@ export type ConsentDecision =
 
 /** Rule ids with the sentence a privacy officer reads. */
 export const consentRules = {
+  'CR00-consent-record': 'A consent record itself is kept, for the purposes it names, to evaluate and prove consent (trajectory format §5).',
   'CR01-source-unreachable': 'The consent source could not be read in this run: the record waits (pending), never permit.',
   'CR02-awaiting-consent': 'No consent document for this person yet: the record waits until the waiting time is over.',
   'CR03-no-consent-after-wait': 'Still no consent after the waiting time: refused.',
