@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { consentDocumentSchema, type ConsentDocument } from '../consent/consent-document.js';
+import { compareInstants } from '../stages/upsert-decision.js';
+import type { SqlQueryable } from './sql-client.js';
+import { parseRows } from './sql-rows.js';
+
+/**
+ * Consent documents as the edge read them, one row per consent_key (the latest version), looked up
+ * by person for the consent decision.
+ */
+
+const integerVersion = /^[0-9]{1,30}$/;
+
+/** True when `a` is a later version of the document than `b` (integers numerically, else by lastUpdated). */
+function isLater(a: ConsentDocument, b: ConsentDocument): boolean {
+  if (integerVersion.test(a.version) && integerVersion.test(b.version)) return BigInt(a.version) > BigInt(b.version);
+  if (a.lastUpdated !== undefined && b.lastUpdated !== undefined && a.lastUpdated !== b.lastUpdated) return compareInstants(a.lastUpdated, b.lastUpdated) > 0;
+  return a.version !== b.version;
+}
+
+// The same "later version" rule as isLater(), in SQL, for the row already stored. CASE guarantees
+// the numeric cast is only tried on digits.
+const saveStatement = `
+INSERT INTO consent_state (consent_key, consent_ref, version, person, status, document, deleted_at, updated_at)
+SELECT d ->> 'consentKey', d ->> 'consentRef', d ->> 'version', d ->> 'person', d ->> 'status', d, NULL, now()
+  FROM unnest($1::jsonb[]) AS u(d)
+ON CONFLICT (consent_key) DO UPDATE SET
+  consent_ref = excluded.consent_ref, version = excluded.version, person = excluded.person,
+  status = excluded.status, document = excluded.document, deleted_at = NULL, updated_at = now()
+WHERE CASE
+  WHEN excluded.version ~ '^[0-9]{1,30}$' AND consent_state.version ~ '^[0-9]{1,30}$'
+    THEN excluded.version::numeric > consent_state.version::numeric
+  WHEN excluded.document ? 'lastUpdated' AND consent_state.document ? 'lastUpdated'
+       AND excluded.document ->> 'lastUpdated' <> consent_state.document ->> 'lastUpdated'
+    THEN (excluded.document ->> 'lastUpdated')::timestamptz > (consent_state.document ->> 'lastUpdated')::timestamptz
+  ELSE excluded.version <> consent_state.version
+END`;
+
+/** Keeps the highest version per consentKey, within the batch and against the store. */
+export async function saveConsentDocuments(q: SqlQueryable, documents: readonly ConsentDocument[]): Promise<void> {
+  const latest = new Map<string, ConsentDocument>();
+  for (const document of documents) {
+    const held = latest.get(document.consentKey);
+    if (held === undefined || isLater(document, held)) latest.set(document.consentKey, consentDocumentSchema.parse(document));
+  }
+  if (latest.size === 0) return;
+  await q.query(saveStatement, [[...latest.values()]]);
+}
+
+const personsRow = z.object({ person: z.string() });
+
+/**
+ * Marks documents deleted at the source: status `deleted`, so they permit nothing. Returns the
+ * persons whose documents were marked, for re-deciding their records. Unknown keys are skipped.
+ */
+export async function markConsentDeleted(q: SqlQueryable, consentKeys: readonly string[], at: string): Promise<string[]> {
+  if (consentKeys.length === 0) return [];
+  const rows = parseRows(personsRow, await q.query(
+    `UPDATE consent_state
+        SET status = 'deleted', document = jsonb_set(document, '{status}', '"deleted"'),
+            deleted_at = coalesce(deleted_at, $2::timestamptz), updated_at = now()
+      WHERE consent_key = ANY($1::text[])
+  RETURNING person`,
+    [[...new Set(consentKeys)], at],
+  ));
+  return [...new Set(rows.map((row) => row.person))].sort();
+}
+
+const documentRow = z.object({ person: z.string(), document: z.unknown() });
+
+/** Every stored document of these persons (deleted ones included: they refuse), by person. */
+export async function loadConsentDocuments(q: SqlQueryable, persons: readonly string[]): Promise<ReadonlyMap<string, readonly ConsentDocument[]>> {
+  const byPerson = new Map<string, ConsentDocument[]>();
+  if (persons.length === 0) return byPerson;
+  const rows = parseRows(documentRow, await q.query(
+    'SELECT person, document FROM consent_state WHERE person = ANY($1::text[]) ORDER BY person, consent_key',
+    [[...new Set(persons)]],
+  ));
+  for (const row of rows) {
+    const list = byPerson.get(row.person) ?? [];
+    list.push(consentDocumentSchema.parse(row.document));
+    byPerson.set(row.person, list);
+  }
+  return byPerson;
+}

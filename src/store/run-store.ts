@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { Cursor } from '../connector/connector.js';
+import { WerkbrugError } from '../errors/index.js';
+import type { SqlQueryable } from './sql-client.js';
+import { instantColumn, intColumn, jsonObjectColumn, parseFirst, parseRows } from './sql-rows.js';
+import { emptyRunCounts, type NewSyncRun, type RunCounts, type RunOutcome, type SyncRun } from './store.js';
+
+/** Sync runs, their counters per stream, and stream cursors. */
+
+const counterNames = Object.keys(emptyRunCounts()) as (keyof RunCounts)[];
+
+export async function createRun(q: SqlQueryable, run: NewSyncRun): Promise<void> {
+  // A repeated createRun of the same id (a retried start) changes nothing.
+  await q.query(
+    `INSERT INTO sync_runs (run_id, partner_id, triggered_by, status, started_at) VALUES ($1, $2, $3, 'running', $4)
+     ON CONFLICT (run_id) DO NOTHING`,
+    [run.runId, run.partnerId, run.trigger, run.startedAt],
+  );
+}
+
+/** Throws `WB_STORE_WRITE_FAILED` when the run was never created: its outcome would be lost. */
+export async function finishRun(q: SqlQueryable, runId: string, outcome: RunOutcome): Promise<void> {
+  const rows = await q.query(
+    `UPDATE sync_runs SET status = $2, finished_at = $3, error_code = $4, error_message = $5 WHERE run_id = $1 RETURNING run_id`,
+    [runId, outcome.status, outcome.finishedAt, outcome.errorCode ?? null, outcome.errorMessage ?? null],
+  );
+  if (rows.length === 0) {
+    throw new WerkbrugError('WB_STORE_WRITE_FAILED', { field: 'runId', expected: 'a run created with createRun()', got: JSON.stringify(runId) });
+  }
+}
+
+const countsSchema = z.object(Object.fromEntries(counterNames.map((name) => [name, intColumn])) as Record<keyof RunCounts, typeof intColumn>);
+
+const runRow = z.object({
+  run_id: z.string(),
+  partner_id: z.string(),
+  triggered_by: z.enum(['demo', 'manual', 'schedule', 'retry', 'replay', 'backfill', 'test', 'bench']),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  started_at: instantColumn,
+  finished_at: instantColumn.nullable(),
+  error_code: z.string().nullable(),
+  error_message: z.string().nullable(),
+  streams: z.record(z.string(), countsSchema),
+});
+
+// The counters of every stream come along as one JSON object, so a list of runs is one query.
+const selectRuns = `
+SELECT r.run_id, r.partner_id, r.triggered_by, r.status, r.started_at, r.finished_at, r.error_code, r.error_message,
+       coalesce((SELECT jsonb_object_agg(s.stream, to_jsonb(s) - 'run_id' - 'stream')
+                   FROM sync_run_streams s WHERE s.run_id = r.run_id), '{}'::jsonb) AS streams
+  FROM sync_runs r`;
+
+function toRun(row: z.infer<typeof runRow>): SyncRun {
+  return {
+    runId: row.run_id,
+    partnerId: row.partner_id,
+    trigger: row.triggered_by,
+    startedAt: row.started_at,
+    status: row.status,
+    finishedAt: row.finished_at,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    streams: row.streams,
+  };
+}
+
+export async function getRun(q: SqlQueryable, runId: string): Promise<SyncRun | undefined> {
+  const row = parseFirst(runRow, await q.query(`${selectRuns} WHERE r.run_id = $1`, [runId]));
+  return row === undefined ? undefined : toRun(row);
+}
+
+/** Newest first; `limit` defaults to 50. */
+export async function listRuns(q: SqlQueryable, filter: { partnerId?: string; failedOnly?: boolean; limit?: number }): Promise<SyncRun[]> {
+  const rows = parseRows(runRow, await q.query(
+    `${selectRuns} WHERE ($1::text IS NULL OR r.partner_id = $1) AND (NOT $2::boolean OR r.status = 'failed')
+      ORDER BY r.started_at DESC, r.run_id DESC LIMIT $3`,
+    [filter.partnerId ?? null, filter.failedOnly ?? false, filter.limit ?? 50],
+  ));
+  return rows.map(toRun);
+}
+
+const addCountsStatement = `
+INSERT INTO sync_run_streams (run_id, stream, ${counterNames.join(', ')})
+VALUES ($1, $2, ${counterNames.map((_, i) => `$${i + 3}`).join(', ')})
+ON CONFLICT (run_id, stream) DO UPDATE SET
+  ${counterNames.map((name) => `${name} = sync_run_streams.${name} + excluded.${name}`).join(', ')}`;
+
+/** Adds to the counters of (run, stream); negative or fractional counts are a bug and refused. */
+export async function addRunCounts(q: SqlQueryable, runId: string, stream: string, counts: Partial<RunCounts>): Promise<void> {
+  const values = counterNames.map((name) => counts[name] ?? 0);
+  const bad = counterNames.find((name, i) => !Number.isInteger(values[i]) || (values[i] ?? 0) < 0);
+  if (bad !== undefined) {
+    throw new WerkbrugError('WB_STORE_WRITE_FAILED', { field: `counts.${bad}`, expected: 'a whole number of 0 or more', got: String(counts[bad]) });
+  }
+  await q.query(addCountsStatement, [runId, stream, ...values]);
+}
+
+export async function saveCursor(q: SqlQueryable, partnerId: string, stream: string, cursor: Cursor, runId: string): Promise<void> {
+  await q.query(
+    `INSERT INTO cursors (partner_id, stream, cursor, run_id, updated_at) VALUES ($1, $2, $3::jsonb, $4, now())
+     ON CONFLICT (partner_id, stream) DO UPDATE SET cursor = excluded.cursor, run_id = excluded.run_id, updated_at = now()`,
+    [partnerId, stream, JSON.stringify(cursor), runId],
+  );
+}
+
+const cursorRow = z.object({ cursor: jsonObjectColumn });
+
+export async function getCursor(q: SqlQueryable, partnerId: string, stream: string): Promise<Cursor | undefined> {
+  const row = parseFirst(cursorRow, await q.query('SELECT cursor FROM cursors WHERE partner_id = $1 AND stream = $2', [partnerId, stream]));
+  return row?.cursor;
+}
