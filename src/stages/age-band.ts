@@ -31,7 +31,10 @@ export function ageBand(birthDate: string | undefined, asOf: string): AgeBand {
   const onDate = { y: Number(on[1]), m: Number(on[2]), d: Number(on[3]) };
   const y = Number(match[1]);
   const earliest = { y, m: match[2] ? Number(match[2]) : 1, d: match[3] ? Number(match[3]) : 1 };
-  const latest = { y, m: match[2] ? Number(match[2]) : 12, d: match[3] ? Number(match[3]) : 31 };
+  const latestMonth = match[2] ? Number(match[2]) : 12;
+  // The last day that exists in that month: a June birth is at the latest on the 30th, not the 31st.
+  const lastDay = new Date(Date.UTC(y, latestMonth, 0)).getUTCDate();
+  const latest = { y, m: latestMonth, d: match[3] ? Number(match[3]) : lastDay };
   const oldest = bandOf(ageOn(earliest, onDate));
   const youngest = bandOf(ageOn(latest, onDate));
   return oldest === youngest ? oldest : 'UNKNOWN';
