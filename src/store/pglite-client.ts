@@ -27,7 +27,7 @@ export const defaultPgliteDir = '.werkbrug/store';
  * Durability (what the embedded store promises after a crash): PGlite runs PostgreSQL with fsync
  * off and its file system never calls fsync, but every commit has been written to the files in
  * the folder before the call returns. A crash or kill of the werkbrug process therefore loses no
- * committed batch (`test/store/pglite-durability.test.ts` kills a writer with SIGKILL); a power
+ * committed batch (`test/store/open-store.test.ts` kills a writer with SIGKILL); a power
  * loss or operating-system crash may lose the last commits or damage the folder. Production
  * belongs on PostgreSQL; the embedded store serves the demo, development and small trials.
  * Two processes must never open the same folder at once.
