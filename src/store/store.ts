@@ -53,7 +53,11 @@ export interface StoreTx {
   loadConsentDocuments(persons: readonly string[]): Promise<ReadonlyMap<string, readonly ConsentDocument[]>>;
   /** Keeps the highest version per `consentKey`. */
   saveConsentDocuments(documents: readonly ConsentDocument[]): Promise<void>;
-  /** Marks a consent document deleted at the source (a FHIR DELETE); it then permits nothing. */
+  /**
+   * Marks a consent document deleted at the source (a FHIR DELETE); it then permits nothing.
+   * Returns the persons (pseudonyms) whose documents were marked, for re-deciding their records;
+   * unknown keys are skipped.
+   */
   markConsentDeleted(consentKeys: readonly string[], at: string): Promise<readonly string[]>;
 
   /**
