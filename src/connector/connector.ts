@@ -63,6 +63,11 @@ export interface SourcePage<Item> {
   readonly read: number;
   /** Records skipped by the connector as already seen (cursor overlap, repeated page). */
   readonly absorbed: number;
+  /**
+   * Warnings the partner delivered with the page, as codes only, for the core to log and count
+   * (FHIR `search.mode = outcome` issue codes, edge case E24). Never record content.
+   */
+  readonly outcomeIssues?: readonly string[];
 }
 
 export interface EdgeContext {
@@ -75,6 +80,8 @@ export interface EdgeContext {
   readonly regionOfGemeente: (gemeenteCode: string) => string | undefined;
   /** Gemeente name (as nl-core puts it in `address.district`/`city`) → gemeentecode. */
   readonly gemeenteCodeOfName: (name: string) => string | undefined;
+  /** Optional: postcode (`3511NK`, no space, upper case) → gemeentecode, where a table is configured. */
+  readonly gemeenteCodeOfPostalCode?: (postalCode: string) => string | undefined;
 }
 
 export interface EdgeRecord {
