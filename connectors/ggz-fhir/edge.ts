@@ -1,0 +1,141 @@
+import type { EdgeContext, EdgeOutput, EdgeRecord, Rejection, SourcePage } from '../../src/connector/connector.js';
+import { canonicalJson, sha256Hex } from '../../src/stages/canonical-json.js';
+import { draftRecordSchema, type DraftRecord, type SourceRef } from '../../src/trajectory/trajectory-record.js';
+import type { GgzItem, ResourceItem } from './item.js';
+import { readConsent } from './mapping/consent.js';
+import { resolvePerson, subjectOf } from './mapping/patient.js';
+import { mapReferral } from './mapping/referral.js';
+import { fhirPath, isRefusal, issueRejection, type Refusal } from './mapping/refusal.js';
+import { scanResource } from './mapping/scan.js';
+import { sourceOf, withContentVersion } from './mapping/source-ref.js';
+import { deletionTombstone, tombstone } from './mapping/tombstone.js';
+import { mapTrajectory } from './mapping/trajectory.js';
+import { consentSchema, episodeOfCareSchema, resourceEnvelopeSchema, serviceRequestSchema } from './source-schema.js';
+
+/**
+ * `Connector.edge` for the ggz: parse → validate → pseudonymise + minimise → draft, per item, pure.
+ * Every item ends as exactly one record, one rejection, or one absorbed duplicate, so the run
+ * balance closes. Only codes, dates, the pseudonym and the source reference leave: names,
+ * addresses, telecom, narrative, notes and display strings are never copied (README §2.6).
+ */
+export function ggzEdge(page: SourcePage<GgzItem>, context: EdgeContext): EdgeOutput {
+  const records: EdgeRecord[] = [];
+  const rejections: Rejection[] = [];
+  let absorbed = 0;
+  const seen = new Map<string, string>();
+  for (const item of page.items) {
+    const outcome = edgeItem(item, context, seen);
+    if (outcome === 'absorbed') absorbed += 1;
+    else if ('draft' in outcome) records.push(outcome);
+    else rejections.push(outcome);
+  }
+  return { records, rejections, absorbed };
+}
+
+function edgeItem(item: GgzItem, context: EdgeContext, seen: Map<string, string>): EdgeRecord | Rejection | 'absorbed' {
+  if (item.kind === 'deletion') return { draft: deletionTombstone(item, context.partnerId, context.pseudonymiser) };
+  const raw = item.resource;
+  const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  const fallbackRef = sourceOf({ partnerId: context.partnerId, resourceType: item.stream, id: typeof rawId === 'string' && rawId !== '' ? rawId : 'unidentified' }, context.pseudonymiser).record_ref;
+  const scan = scanResource(raw);
+  if (scan.tooDeep) return { sourceRef: fallbackRef, stage: 'parse', reason: 'unparseable', field: 'resource', expected: 'a resource nested at most 64 levels deep' };
+  const envelope = resourceEnvelopeSchema.safeParse(raw);
+  if (!envelope.success) return { sourceRef: fallbackRef, ...issueRejection(envelope.error, raw), stage: 'parse' };
+  const { resourceType, id, meta } = envelope.data;
+  const source = sourceOf({ partnerId: context.partnerId, resourceType: item.stream, id, versionId: meta?.versionId, lastUpdated: meta?.lastUpdated }, context.pseudonymiser);
+  if (meta?.lastUpdated !== undefined && source.modified_at === null) return reject(source, { stage: 'parse', reason: 'invalid-date', field: 'meta.lastUpdated', expected: 'an instant with an offset' });
+  if (resourceType !== item.stream) return reject(source, { stage: 'parse', reason: 'unknown-code', field: 'resourceType', expected: item.stream });
+
+  // E16: the same id and version twice on a page is stored once; with other content it is a conflict (E18).
+  if (meta?.versionId !== undefined) {
+    const key = `${resourceType}/${id}|${meta.versionId}`;
+    const hash = sha256Hex(canonicalJson(raw));
+    const prior = seen.get(key);
+    if (prior === hash) return 'absorbed';
+    if (prior !== undefined) return reject(source, { stage: 'parse', reason: 'version-conflict', field: 'meta.versionId', expected: 'one content per version' });
+    seen.set(key, hash);
+  }
+
+  const status = (raw as { status?: unknown }).status;
+  if (status === 'entered-in-error') return retraction(item, source, context);
+  const patientScan = item.patient.kind === 'found' ? scanResource(item.patient.resource) : undefined;
+  const modifier = scan.modifier ?? (patientScan?.modifier !== undefined ? `Patient.${patientScan.modifier}` : undefined);
+  // E25: a modifier changes the meaning of what it sits on, so an unknown one must not be ignored.
+  // A Consent still yields a document (not understood, refusing everything) so no older version keeps permitting.
+  if (modifier !== undefined && item.stream !== 'Consent') {
+    return reject(source, { stage: 'validate', reason: 'unknown-modifier', field: modifier, expected: 'no modifierExtension werkbrug does not know' });
+  }
+  const mapped = mapItem(item, source, context, modifier !== undefined);
+  return isRefusal(mapped) ? reject(source, mapped) : mapped;
+}
+
+function reject(source: SourceRef, refusal: Refusal): Rejection {
+  return { sourceRef: source.record_ref, ...refusal };
+}
+
+function mapItem(item: ResourceItem, source: SourceRef, context: EdgeContext, unknownModifier: boolean): EdgeRecord | Refusal {
+  if (item.stream === 'ServiceRequest') {
+    const parsed = serviceRequestSchema.safeParse(item.resource);
+    if (!parsed.success) return issueRejection(parsed.error, item.resource);
+    const person = resolvePerson(parsed.data.subject, 'subject', parsed.data.contained, item.patient, context);
+    if (isRefusal(person)) return person;
+    return finish(mapReferral(parsed.data, { source, person, context, codeTokens: item.codeTokens }));
+  }
+  if (item.stream === 'EpisodeOfCare') {
+    const parsed = episodeOfCareSchema.safeParse(item.resource);
+    if (!parsed.success) return issueRejection(parsed.error, item.resource);
+    const person = resolvePerson(parsed.data.patient, 'patient', parsed.data.contained, item.patient, context);
+    if (isRefusal(person)) return person;
+    const mapped = mapTrajectory(parsed.data, { source, person, context, codeTokens: item.codeTokens });
+    return mapped === 'no-start' ? { draft: tombstone('EpisodeOfCare', source) } : finish(mapped);
+  }
+  const parsed = consentSchema.safeParse(item.resource);
+  if (!parsed.success) return issueRejection(parsed.error, item.resource);
+  // Rule 9: a Consent without patient permits nothing and is quarantined.
+  if (parsed.data.patient === undefined) return { stage: 'validate', reason: 'required-missing', field: 'patient', expected: 'a reference to the Patient' };
+  const person = resolvePerson(parsed.data.patient, 'patient', parsed.data.contained, item.patient, context);
+  if (isRefusal(person)) return person;
+  const reading = readConsent(parsed.data, { source, person, context, unknownModifier, categoryTokens: item.codeTokens });
+  if (isRefusal(reading)) return reading;
+  const draft: DraftRecord = {
+    record_kind: 'consent',
+    person: person.person,
+    ...(reading.asOf !== undefined ? { subject: subjectOf(person.patient, reading.asOf, context) } : {}),
+    source,
+    ...(reading.payload !== undefined ? { consent: reading.payload } : {}),
+  };
+  const record = finish(draft);
+  if (isRefusal(record)) return record;
+  // The document names the final reference (a content version is only known once the draft is complete).
+  const final = record.draft.source;
+  return { ...record, consentDocument: { ...reading.document, consentRef: final.record_ref, version: final.version } };
+}
+
+/**
+ * E21: `entered-in-error` retracts. The tombstone goes out whatever else is wrong with the
+ * resource; a Consent also sends its document when its person can be read, so the decision log
+ * can name the retraction.
+ */
+function retraction(item: ResourceItem, source: SourceRef, context: EdgeContext): EdgeRecord {
+  const draft = tombstone(item.stream, source);
+  if (item.stream !== 'Consent') return { draft };
+  const parsed = consentSchema.safeParse(item.resource);
+  if (!parsed.success || parsed.data.patient === undefined) return { draft };
+  const person = resolvePerson(parsed.data.patient, 'patient', parsed.data.contained, item.patient, context);
+  if (isRefusal(person)) return { draft };
+  const reading = readConsent(parsed.data, { source, person, context, unknownModifier: false, categoryTokens: item.codeTokens });
+  if (isRefusal(reading)) return { draft };
+  return { draft, consentDocument: { ...reading.document, consentRef: draft.source.record_ref, version: draft.source.version } };
+}
+
+/** Fills a content version where the EPD gave none, and checks the draft against the trajectory format. */
+function finish(mapped: DraftRecord | Refusal): EdgeRecord | Refusal {
+  if (isRefusal(mapped)) return mapped;
+  const draft = withContentVersion(mapped);
+  const checked = draftRecordSchema.safeParse(draft);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return { stage: 'map', reason: 'invalid-value', field: fhirPath(issue?.path ?? [], 'draft.'), expected: issue?.message ?? 'a valid trajectory record' };
+  }
+  return { draft: checked.data };
+}
