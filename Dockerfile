@@ -15,6 +15,8 @@ WORKDIR /app
 RUN groupadd --system werkbrug && useradd --system --gid werkbrug --home /app werkbrug
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# tsc copies no .sql files; the store reads its migrations from src/store/migrations.
+COPY --from=build /app/src/store/migrations ./src/store/migrations
 COPY package.json ./
 COPY config ./config
 RUN mkdir -p /app/.werkbrug && chown werkbrug:werkbrug /app/.werkbrug

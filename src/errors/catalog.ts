@@ -8,6 +8,8 @@ export const errorCatalog = {
   WB_CONFIG_SECRET_MISSING: { retryable: false, action: 'Set the named environment variable (secrets never sit in config files) and restart.' },
   WB_REDIS_UNREACHABLE: { retryable: true, action: 'Start Redis or set REDIS_URL to a reachable Redis; for the demo and tests, install redis-server so one can be started.' },
   WB_STORE_UNREACHABLE: { retryable: true, action: 'Check DATABASE_URL and that PostgreSQL accepts connections; leave it unset to use the embedded store.' },
+  WB_STORE_MIGRATION_CHANGED: { retryable: false, action: 'An applied migration file was changed, renamed or removed. Restore it from the release that applied it; never edit an applied migration, add a new one.' },
+  WB_STORE_CONTRACT: { retryable: false, action: 'A werkbrug bug: the pipeline asked the store for something its contract forbids. Keep the failed job and report it.' },
   WB_STORE_WRITE_FAILED: { retryable: true, action: 'None: the batch is retried with back-off and nothing was stored. If it keeps failing, read the cause in the failed job.' },
   WB_PARTNER_UNREACHABLE: { retryable: true, action: 'None: the pull retries with back-off. Pause the partner for planned outages.' },
   WB_PARTNER_AUTH: { retryable: false, action: 'Fix the credential or ask the partner for access; the stream stays stopped.' },

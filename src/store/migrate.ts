@@ -28,7 +28,7 @@ export function defaultMigrationsDir(): string {
   const candidates = [join(here, 'migrations'), join(here, '..', '..', '..', 'src', 'store', 'migrations')];
   const found = candidates.find((dir) => existsSync(dir));
   if (found === undefined) {
-    throw new WerkbrugError('WB_CONFIG_INVALID', { file: candidates[0], expected: 'the folder of werkbrug\'s SQL migrations (src/store/migrations)', got: 'no such folder' });
+    throw new WerkbrugError('WB_STORE_MIGRATION_CHANGED', { file: candidates[0], expected: 'the folder of werkbrug\'s SQL migrations (src/store/migrations)', got: 'no such folder' });
   }
   return found;
 }
@@ -45,12 +45,12 @@ export function loadMigrations(dir: string): Migration[] {
     const file = join(dir, entry);
     const match = fileNamePattern.exec(entry);
     if (match === null || match[1] === undefined || match[2] === undefined) {
-      throw new WerkbrugError('WB_CONFIG_INVALID', { file: displayPath(file), expected: 'a migration named NNN-name.sql (three digits, lower-case words)', got: JSON.stringify(entry) });
+      throw new WerkbrugError('WB_STORE_MIGRATION_CHANGED', { file: displayPath(file), expected: 'a migration named NNN-name.sql (three digits, lower-case words)', got: JSON.stringify(entry) });
     }
     const version = Number(match[1]);
     const twin = migrations.find((m) => m.version === version);
     if (twin !== undefined) {
-      throw new WerkbrugError('WB_CONFIG_INVALID', { file: displayPath(file), expected: `a version number of its own (${twin.file} has ${match[1]} too)` });
+      throw new WerkbrugError('WB_STORE_MIGRATION_CHANGED', { file: displayPath(file), expected: `a version number of its own (${twin.file} has ${match[1]} too)` });
     }
     const sql = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
     migrations.push({ version, name: match[2], file: displayPath(file), sql, checksum: sha256Hex(sql) });
@@ -84,12 +84,12 @@ function checkApplied(applied: readonly z.infer<typeof appliedRow>[], migrations
     const migration = migrations.find((m) => m.version === row.version);
     const name = `${String(row.version).padStart(3, '0')}-${row.name}.sql`;
     if (migration === undefined) {
-      throw new WerkbrugError('WB_CONFIG_INVALID', {
+      throw new WerkbrugError('WB_STORE_MIGRATION_CHANGED', {
         file: name, expected: 'every migration applied to this database among werkbrug\'s migration files', got: `applied on ${row.applied_at} but missing here (is this an older werkbrug?)`,
       });
     }
     if (migration.checksum !== row.checksum) {
-      throw new WerkbrugError('WB_CONFIG_INVALID', {
+      throw new WerkbrugError('WB_STORE_MIGRATION_CHANGED', {
         file: migration.file,
         expected: `the file as it was applied on ${row.applied_at} (sha256 ${row.checksum.slice(0, 12)}…)`,
         got: `a changed file (sha256 ${migration.checksum.slice(0, 12)}…); never edit an applied migration, add a new one`,
@@ -101,7 +101,7 @@ function checkApplied(applied: readonly z.infer<typeof appliedRow>[], migrations
 /**
  * Applies the migrations not yet applied, in order, each in its own transaction together with its
  * row in `schema_migrations` (version, name, checksum). Returns the file names it applied. Throws
- * `WB_CONFIG_INVALID` naming the file when an applied migration changed or is missing.
+ * `WB_STORE_MIGRATION_CHANGED` naming the file when an applied migration changed or is missing.
  */
 export async function migrate(client: SqlClient, options: { dir?: string } = {}): Promise<{ applied: string[] }> {
   const migrations = loadMigrations(options.dir ?? defaultMigrationsDir());

@@ -28,7 +28,7 @@ const stageSchema = z.enum(['parse', 'validate', 'pseudonymise', 'map']);
 function checkVocabulary(item: NewQuarantineItem): void {
   const field = !reasonSchema.safeParse(item.reason).success ? 'reason' : !stageSchema.safeParse(item.stage).success ? 'stage' : undefined;
   if (field !== undefined) {
-    throw new WerkbrugError('WB_STORE_WRITE_FAILED', {
+    throw new WerkbrugError('WB_STORE_CONTRACT', {
       sourceRef: item.sourceRef, field, expected: field === 'reason' ? 'a quarantine reason of partners/README.md §2.7' : 'parse, validate, pseudonymise or map',
     });
   }

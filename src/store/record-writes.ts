@@ -142,7 +142,7 @@ export async function applyWrites(q: SqlQueryable, writes: readonly RecordWrite[
   for (const { record } of upserts) {
     if (record.source.deleted === true) {
       // A tombstone stored as a live row would resurrect a deleted record: refuse the batch.
-      throw new WerkbrugError('WB_STORE_WRITE_FAILED', { sourceRef: record.source.record_ref, field: 'source.deleted', expected: 'a live record (a deletion is written as op "remove")' });
+      throw new WerkbrugError('WB_STORE_CONTRACT', { sourceRef: record.source.record_ref, field: 'source.deleted', expected: 'a live record (a deletion is written as op "remove")' });
     }
   }
   if (upserts.length > 0) {

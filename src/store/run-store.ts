@@ -18,14 +18,14 @@ export async function createRun(q: SqlQueryable, run: NewSyncRun): Promise<void>
   );
 }
 
-/** Throws `WB_STORE_WRITE_FAILED` when the run was never created: its outcome would be lost. */
+/** Throws `WB_STORE_CONTRACT` when the run was never created: its outcome would be lost. */
 export async function finishRun(q: SqlQueryable, runId: string, outcome: RunOutcome): Promise<void> {
   const rows = await q.query(
     `UPDATE sync_runs SET status = $2, finished_at = $3, error_code = $4, error_message = $5 WHERE run_id = $1 RETURNING run_id`,
     [runId, outcome.status, outcome.finishedAt, outcome.errorCode ?? null, outcome.errorMessage ?? null],
   );
   if (rows.length === 0) {
-    throw new WerkbrugError('WB_STORE_WRITE_FAILED', { field: 'runId', expected: 'a run created with createRun()', got: JSON.stringify(runId) });
+    throw new WerkbrugError('WB_STORE_CONTRACT', { field: 'runId', expected: 'a run created with createRun()', got: JSON.stringify(runId) });
   }
 }
 
@@ -90,7 +90,7 @@ export async function addRunCounts(q: SqlQueryable, runId: string, stream: strin
   const values = counterNames.map((name) => counts[name] ?? 0);
   const bad = counterNames.find((name, i) => !Number.isInteger(values[i]) || (values[i] ?? 0) < 0);
   if (bad !== undefined) {
-    throw new WerkbrugError('WB_STORE_WRITE_FAILED', { field: `counts.${bad}`, expected: 'a whole number of 0 or more', got: String(counts[bad]) });
+    throw new WerkbrugError('WB_STORE_CONTRACT', { field: `counts.${bad}`, expected: 'a whole number of 0 or more', got: String(counts[bad]) });
   }
   await q.query(addCountsStatement, [runId, stream, ...values]);
 }

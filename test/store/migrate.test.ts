@@ -82,7 +82,7 @@ describe.each(engines)('migrations on $name', (engine) => {
     const file = join(dir, '002-consent-state.sql');
     appendFileSync(file, '\n-- an innocent-looking edit\n');
     const error = await t.store.migrate().then(() => undefined, (err: unknown) => err);
-    expect(isWerkbrugError(error) && error.code).toBe('WB_CONFIG_INVALID');
+    expect(isWerkbrugError(error) && error.code).toBe('WB_STORE_MIGRATION_CHANGED');
     expect(String(error)).toMatch(/002-consent-state\.sql/);
     expect(String(error)).toMatch(/never edit an applied migration/);
   });

@@ -70,7 +70,7 @@ describe.each(engines)('operations tables on $name', (engine) => {
 
     it('refuses a reason outside the shared vocabulary, naming the reference', async () => {
       const bad = { ...rejection('ggz-altrecht:EpisodeOfCare/2/_history/1', 'run-q3'), reason: 'looks odd' } as unknown as NewQuarantineItem;
-      await expect(t.store.transaction((tx) => tx.insertQuarantine([bad]))).rejects.toThrow(/WB_STORE_WRITE_FAILED .*EpisodeOfCare\/2.* reason: expected a quarantine reason/);
+      await expect(t.store.transaction((tx) => tx.insertQuarantine([bad]))).rejects.toThrow(/WB_STORE_CONTRACT .*EpisodeOfCare\/2.* reason: expected a quarantine reason/);
     });
   });
 
@@ -96,7 +96,7 @@ describe.each(engines)('operations tables on $name', (engine) => {
       expect((await t.store.listRuns({ failedOnly: true })).map((r) => r.runId)).toEqual(['run-c2']);
       expect((await t.store.listRuns({ partnerId: 'ggz-altrecht' })).map((r) => r.runId)).toEqual(['run-c1']);
       expect(await t.store.getRun('run-none')).toBeUndefined();
-      await expect(t.store.finishRun('run-none', { status: 'succeeded', finishedAt: '2025-03-03T08:05:00.000Z' })).rejects.toThrow(/WB_STORE_WRITE_FAILED runId/);
+      await expect(t.store.finishRun('run-none', { status: 'succeeded', finishedAt: '2025-03-03T08:05:00.000Z' })).rejects.toThrow(/WB_STORE_CONTRACT runId/);
     });
 
     it('refuses a negative count instead of storing it', async () => {

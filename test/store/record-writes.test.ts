@@ -124,7 +124,7 @@ describe.each(engines)('records on $name', (engine) => {
     it('refuses to store a tombstone as a live row', async () => {
       const tombstone = referral({ id: 'r9', version: '1', deleted: true });
       await expect(t.store.transaction((tx) => tx.applyWrites([{ op: 'insert', record: tombstone, runId: 'run-test' }])))
-        .rejects.toThrow(/WB_STORE_WRITE_FAILED .*ServiceRequest\/r9.* source\.deleted/);
+        .rejects.toThrow(/WB_STORE_CONTRACT .*ServiceRequest\/r9.* source\.deleted/);
     });
   });
 
