@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { EdgeRecord, Rejection, Cursor } from '../connector/connector.js';
 import { consentDocumentSchema, type ConsentDocument } from '../consent/consent-document.js';
 import { amsterdamDate, decideRecord, type RecordDecision } from '../stages/consent-decision.js';
-import { decideUpsert } from '../stages/upsert-decision.js';
+import { decideUpsert, dedupeBatch, type IncomingState } from '../stages/upsert-decision.js';
 import type { Purpose } from '../trajectory/codes.js';
 import { draftRecordSchema, purposeSchema, type DraftRecord } from '../trajectory/trajectory-record.js';
 import type { ConsentLogContent, RecordWrite, RunCounts, Store, StoreTx } from '../store/store.js';
 import { emptyRunCounts } from '../store/store.js';
-import { draftHash, newestPerKey } from './batch-order.js';
+import { draftHash } from '../trajectory/draft-hash.js';
 import { finaliseRecord } from './finalise-record.js';
 
 /**
@@ -69,8 +69,18 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   await tx.lockStream(batch.partnerId, batch.stream);
 
   const quarantine: Rejection[] = [...batch.rejections] as Rejection[];
-  const { kept, duplicates } = newestPerKey(batch.records as EdgeRecord[]);
-  counts.absorbed += duplicates;
+  // A page may hold one record twice (E16) or two versions of it; PostgreSQL refuses an upsert
+  // that touches one key twice, so keep the newest, count the rest, quarantine true conflicts.
+  const stateOf = (r: EdgeRecord): IncomingState => ({
+    version: r.draft.source.version, mappingVersion: batch.mappingVersion, modifiedAt: r.draft.source.modified_at ?? null,
+    contentHash: draftHash(r.draft), deleted: r.draft.source.deleted === true,
+  });
+  const deduped = dedupeBatch(batch.records as EdgeRecord[], (r) => r.draft.source.record_key, stateOf);
+  const kept = [...deduped.kept];
+  counts.absorbed += deduped.superseded.length;
+  for (const conflict of deduped.conflicts) {
+    quarantine.push({ sourceRef: conflict.draft.source.record_ref, stage: 'map', reason: 'version-conflict', field: 'meta.versionId', expected: 'one content per source version' });
+  }
 
   // Consent documents first, so the decisions of this very batch see them.
   const documents = kept.map((r) => r.consentDocument).filter((d): d is ConsentDocument => d !== undefined);
@@ -131,10 +141,7 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   for (const { record, purposes, entryHash } of permitted) {
     const stored = finaliseRecord(record.draft, purposes, { ...lineage, consentDecision: entryHash ? `cl1:${entryHash}` : undefined });
     const current = existing.get(stored.source.record_key);
-    const verdict = decideUpsert({
-      version: stored.source.version, mappingVersion: batch.mappingVersion, modifiedAt: stored.source.modified_at ?? null,
-      contentHash: draftHash(record.draft), deleted: false,
-    }, current ? { ...current, contentHash: current.draftHash ?? current.contentHash } : undefined);
+    const verdict = decideUpsert(stateOf(record), current ? { ...current, contentHash: current.draftHash ?? current.contentHash } : undefined);
     if (verdict === 'insert' || verdict === 'replace') { writes.push({ op: verdict, record: stored, runId: batch.runId }); counts.stored += 1; }
     else if (verdict === 'noop') {
       if (current && current.purposesKey !== [...purposes].sort().join(',')) { writes.push({ op: 'replace', record: stored, runId: batch.runId }); counts.stored += 1; }

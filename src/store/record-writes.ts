@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WerkbrugError } from '../errors/index.js';
-import { canonicalJson, sha256Hex } from '../stages/canonical-json.js';
+import { draftHash } from '../trajectory/draft-hash.js';
 import { trajectoryRecordSchema, type TrajectoryRecord } from '../trajectory/trajectory-record.js';
 import type { SqlQueryable } from './sql-client.js';
 import { intColumn, parseFirst, parseRows, textArrayColumn } from './sql-rows.js';
@@ -13,10 +13,7 @@ import type { RecordWrite, StoredRowState } from './store.js';
  */
 
 /** The hash the pipeline compares versions by: the record without format, purposes and lineage. */
-export function draftHashOf(record: TrajectoryRecord): string {
-  const { format: _format, purposes: _purposes, lineage: _lineage, ...draft } = record;
-  return `sha256:${sha256Hex(canonicalJson(draft))}`;
-}
+export const draftHashOf: (record: TrajectoryRecord) => string = draftHash;
 
 const rowStateRow = z.object({
   record_key: z.string(),

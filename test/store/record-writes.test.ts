@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftHash } from '../../src/pipeline/batch-order.js';
+import { draftHash } from '../../src/trajectory/draft-hash.js';
 import type { SqlClient, SqlQueryable } from '../../src/store/sql-client.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import type { RecordWrite } from '../../src/store/store.js';
