@@ -79,7 +79,8 @@ export function createPartnerHttp(options: PartnerHttpOptions): PartnerHttp {
     const unreachable = (detail: string): Failure => new WerkbrugError('WB_PARTNER_UNREACHABLE', where(url, method, detail));
     try {
       const response = await client.request<ArrayBuffer>({
-        url: url.href,
+        // As given (paging links are followed verbatim, spec §4.2); `url` only vetted its origin.
+        url: request.url,
         method,
         headers: {
           ...request.headers,
@@ -109,7 +110,7 @@ export function createPartnerHttp(options: PartnerHttpOptions): PartnerHttp {
       const body = decode(raw, headers['content-encoding'], options.maxBodyBytes);
       if (body === 'too-large') return new WerkbrugError('WB_PARTNER_RESPONSE_INVALID', where(url, method, `body larger than ${options.maxBodyBytes} bytes`));
       if (body === 'corrupt') return unreachable(`compressed body truncated or corrupt`);
-      return { status: response.status, headers, body, url: url.href };
+      return { status: response.status, headers, body, url: request.url };
     } catch (error) {
       if (!(error instanceof AxiosError) && !axios.isCancel(error)) throw error;
       const code = (error as AxiosError).code ?? 'unknown';
