@@ -98,3 +98,12 @@ describe('ggzEdge', () => {
     expect(out.records[0]?.draft.referral?.provider_partner_id).toBe('ggz-lister');
   });
 });
+
+describe('ggzEdge rejections', () => {
+  it('stay within what the quarantine holds: field ≤ 200, expected ≤ 300 characters', () => {
+    const tokens = Array.from({ length: 20 }, (_, i) => `urn:oid:2.16.840.1.113883.2.4.3.11.999.77.${i}|IPS-LOCAL-CODE-${i}`);
+    const out = edgeOf([resourceItem('ServiceRequest', { ...sr(), code: { coding: [] } }, patient, tokens)]);
+    expect(out.rejections[0]?.reason).toBe('unknown-code');
+    expect(out.rejections[0]?.expected.length).toBeLessThanOrEqual(300);
+  });
+});

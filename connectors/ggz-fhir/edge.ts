@@ -27,7 +27,7 @@ export function ggzEdge(page: SourcePage<GgzItem>, context: EdgeContext): EdgeOu
     const outcome = edgeItem(item, context, seen);
     if (outcome === 'absorbed') absorbed += 1;
     else if ('draft' in outcome) records.push(outcome);
-    else rejections.push(outcome);
+    else rejections.push(bounded(outcome));
   }
   return { records, rejections, absorbed };
 }
@@ -67,6 +67,11 @@ function edgeItem(item: GgzItem, context: EdgeContext, seen: Map<string, string>
   }
   const mapped = mapItem(item, source, context, modifier !== undefined);
   return isRefusal(mapped) ? reject(source, mapped) : mapped;
+}
+
+// The quarantine keeps a field path and an expectation, not essays: long alias lists or deep paths are cut.
+function bounded(rejection: Rejection): Rejection {
+  return { ...rejection, field: rejection.field.slice(0, 200), expected: rejection.expected.slice(0, 300) };
 }
 
 function reject(source: SourceRef, refusal: Refusal): Rejection {

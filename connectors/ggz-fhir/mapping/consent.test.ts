@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { consentDocumentSchema } from '../../../src/consent/consent-document.js';
 import { edgeOf, fixture, p1Secrets, personOf, resourceItem } from '../fixtures/test-kit.js';
 
 const patient = fixture('spec/patient-p1.json');
@@ -26,6 +27,8 @@ function read(resource: unknown) {
   expect(out.rejections).toEqual([]);
   const record = out.records[0];
   if (!record?.consentDocument) throw new Error('expected a consent document');
+  // What the core's ingest validates before it trusts a document.
+  expect(consentDocumentSchema.safeParse(record.consentDocument).success).toBe(true);
   return { draft: record.draft, document: record.consentDocument };
 }
 
