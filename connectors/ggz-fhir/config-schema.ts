@@ -43,7 +43,6 @@ export const ggzFhirConfigSchema = z.strictObject({
     .refine(isFhirInstant, 'an instant with an offset, e.g. 2024-01-01T00:00:00Z')
     .optional()
     .describe('First run only: start the streams at this instant instead of the beginning (spec §4.1).'),
-  timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe('Timeout of one request to this partner, in milliseconds.'),
 });
 
 export type GgzFhirConfig = z.output<typeof ggzFhirConfigSchema>;

@@ -53,7 +53,7 @@ describe('ggzFhirConnector', () => {
 
   describe('configSchema', () => {
     it('fills the defaults', () => {
-      expect(config).toEqual({ baseUrl: base, tokenEnv: 'GGZ_ALTRECHT_TOKEN', pageSize: 100, overlapSeconds: 120, codeAliases: { referral: [], trajectory: [] }, timeoutMs: 30_000 });
+      expect(config).toEqual({ baseUrl: base, tokenEnv: 'GGZ_ALTRECHT_TOKEN', pageSize: 100, overlapSeconds: 120, codeAliases: { referral: [], trajectory: [] } });
     });
 
     it.each([

@@ -66,25 +66,32 @@ export function parseConfig(file: string, text: string): Readonly<Config> {
     throw new ConfigError(file, [new WerkbrugError('WB_CONFIG_INVALID', { file, field: '(root)', expected: `valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${line}` })]);
   }
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, issuesToErrors(file, raw, result.error.issues));
-
-  const problems: WerkbrugError[] = [];
+  const problems: WerkbrugError[] = result.success ? [] : issuesToErrors(file, raw, result.error.issues);
+  // Partner entries are checked against their connectors even when other parts failed, so one
+  // run of `config check` lists every problem of the file.
+  const rawPartners = raw !== null && typeof raw === 'object' && Array.isArray((raw as { partners?: unknown }).partners)
+    ? ((raw as { partners: unknown[] }).partners) : [];
   const seen = new Set<string>();
-  result.data.partners.forEach((partner, index) => {
-    if (seen.has(partner.id)) {
-      problems.push(new WerkbrugError('WB_CONFIG_INVALID', { file, field: `partners[${index}].id`, expected: 'a partner id used once', got: shown(partner.id) }));
+  const settingsByIndex = new Map<number, Record<string, unknown>>();
+  rawPartners.forEach((entry, index) => {
+    if (entry === null || typeof entry !== 'object') return;
+    const partner = entry as { id?: unknown; connector?: unknown; settings?: unknown };
+    if (typeof partner.id === 'string') {
+      if (seen.has(partner.id)) problems.push(new WerkbrugError('WB_CONFIG_INVALID', { file, field: `partners[${index}].id`, expected: 'a partner id used once', got: shown(partner.id) }));
+      seen.add(partner.id);
     }
-    seen.add(partner.id);
+    if (typeof partner.connector !== 'string') return;
     const connector = connectorById(partner.connector);
     if (!connector) {
       problems.push(new WerkbrugError('WB_CONFIG_INVALID', { file, field: `partners[${index}].connector`, expected: `one of ${connectorIds().join(', ')}`, got: shown(partner.connector) }));
       return;
     }
-    const settings = connector.configSchema.safeParse(partner.settings);
+    const settings = connector.configSchema.safeParse(partner.settings ?? {});
     if (!settings.success) problems.push(...issuesToErrors(file, raw, settings.error.issues, ['partners', index, 'settings']));
-    else partner.settings = settings.data as Record<string, unknown>;
+    else settingsByIndex.set(index, settings.data as Record<string, unknown>);
   });
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
+  result.data.partners.forEach((partner, index) => { partner.settings = settingsByIndex.get(index) ?? partner.settings; });
   return Object.freeze(result.data);
 }
 
