@@ -123,7 +123,11 @@ export function addMonths(date: string, months: number): string {
 /** An Amsterdam local date and time (`YYYY-MM-DD`, `HH:MM`) as an instant. */
 export function amsterdamLocal(date: string, time = '00:00'): number {
   const midnight = amsterdamMidnight(date);
-  const naive = midnight + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * MINUTE;
+  const colon = time.indexOf(':');
+  const hours = Number(colon < 0 ? time : time.slice(0, colon));
+  const minutes = colon < 0 ? 0 : Number(time.slice(colon + 1));
+  if (!Number.isInteger(hours) || !Number.isInteger(minutes)) throw new RangeError('amsterdamLocal: expected a time as H:MM or HH:MM');
+  const naive = midnight + (hours * 60 + minutes) * MINUTE;
   // Correct for a change of offset between midnight and the local time (the last Sundays).
   return naive + (amsterdamOffsetMinutes(midnight) - amsterdamOffsetMinutes(naive)) * MINUTE;
 }

@@ -22,6 +22,8 @@ describe('Amsterdam time', () => {
     expect(new Date(amsterdamMidnight('2025-03-31')).toISOString()).toBe('2025-03-30T22:00:00.000Z');
     expect(new Date(amsterdamLocal('2025-03-30', '12:00')).toISOString()).toBe('2025-03-30T10:00:00.000Z');
     expect(new Date(amsterdamLocal('2025-10-26', '12:00')).toISOString()).toBe('2025-10-26T11:00:00.000Z');
+    expect(new Date(amsterdamLocal('2025-01-06', '8:05')).toISOString()).toBe('2025-01-06T07:05:00.000Z');
+    expect(() => amsterdamLocal('2025-01-06', 'noon')).toThrow(RangeError);
   });
 
   it('does calendar arithmetic on dates', () => {
