@@ -40,7 +40,8 @@ const consentSourceSchema = z.strictObject({
 });
 
 const pagingSchema = z.strictObject({
-  nextOrigin: z.url().refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'an origin: scheme, host and port only').nullable().optional(),
+  // zod 4 runs refinements even after z.url() failed, so the refinement must not throw itself.
+  nextOrigin: z.url().refine((value) => URL.canParse(value) && new URL(value).origin === value.replace(/\/$/, ''), 'an origin: scheme, host and port only').nullable().optional(),
   pageSize: z.number().int().min(1).max(10_000).nullable().optional(),
 });
 

@@ -43,9 +43,10 @@ try {
     ...(vars.SANDBOX_PAGING_TTL_SECONDS === undefined ? {} : { pagingTtlSeconds: vars.SANDBOX_PAGING_TTL_SECONDS }),
     ...(vars.SANDBOX_NOW ? { now: vars.SANDBOX_NOW } : {}),
   });
-  const truth = sandbox.groundTruth();
-  const counts = Object.entries(truth.resources).map(([type, list]) => `${type} ${list.length}`).join(', ');
-  process.stdout.write(`ggz FHIR sandbox listening on ${sandbox.baseUrl} (scenario ${truth.source === 'fixtures' ? 'fixtures' : truth.scenario}: ${counts})\n`);
+  const health = sandbox.health();
+  const records = typeof health.records === 'object' && health.records !== null ? Object.entries(health.records) : [];
+  const counts = records.map(([type, count]) => `${type} ${String(count)}`).join(', ');
+  process.stdout.write(`ggz FHIR sandbox listening on ${sandbox.baseUrl} (scenario ${String(health.scenario)}: ${counts})\n`);
   if (sandbox.consentBaseUrl) process.stdout.write(`consent service at ${sandbox.consentBaseUrl}\n`);
   process.stdout.write(`control API at ${sandbox.url}/__control (Authorization: Bearer <SANDBOX_CONTROL_TOKEN>)\n`);
   const stop = (): void => {

@@ -61,6 +61,8 @@ export interface GgzSandbox {
   close(): Promise<void>;
   /** What is served now and the seeded consent per person (`ground-truth.ts`). */
   groundTruth(): GgzGroundTruth;
+  /** What `GET /__control/health` answers: scenario, seed, clock, record counts. */
+  health(): Record<string, unknown>;
   /** The request journal, oldest first (last `limit`, default all kept). */
   journal(limit?: number): JournalEntry[];
   edgeCases(): readonly EdgeCase[];
@@ -105,7 +107,8 @@ export async function startGgzSandbox(options: GgzSandboxOptions = {}): Promise<
   }, initial);
   const faults = new FaultBook<PreparedResponse>(FHIR_FAULTS);
   const journal = new RequestJournal();
-  const control = createControlApi({ token: settings.controlToken, clock, faults, journal, target: ggzControl({ state, faults, initial }) });
+  const target = ggzControl({ state, faults, initial });
+  const control = createControlApi({ token: settings.controlToken, clock, faults, journal, target });
   const server = await startSandboxServer({
     host: settings.host, port: settings.port, token: settings.token, format: ggzWireFormat, handler: createFhirHandler(state), control, faults, journal,
   });
@@ -119,6 +122,7 @@ export async function startGgzSandbox(options: GgzSandboxOptions = {}): Promise<
     controlToken: settings.controlToken,
     close: () => server.close(),
     groundTruth: () => groundTruth(state),
+    health: () => target.health(),
     journal: (limit) => journal.list(limit ?? journal.size),
     edgeCases: () => state.dataset.edgeCases,
     clock,
