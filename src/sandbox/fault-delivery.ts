@@ -48,8 +48,9 @@ export function deliver(res: ServerResponse, answer: PreparedResponse, fault: Fa
       settle({ status: res.headersSent ? res.statusCode : null, outcome: cutOff ?? (fault?.type === 'hang' ? 'hang' : 'client-closed') }),
     );
 
-    const head = (response: PreparedResponse): void => {
-      res.writeHead(response.status, { ...response.headers, 'Content-Length': String(response.body.length) });
+    const head = (response: PreparedResponse, close = false): void => {
+      // A connection the sandbox is about to cut must not go back into the client's keep-alive pool.
+      res.writeHead(response.status, { ...response.headers, 'Content-Length': String(response.body.length), ...(close ? { Connection: 'close' } : {}) });
     };
     const send = (response: PreparedResponse): void => {
       head(response);
@@ -89,13 +90,13 @@ export function deliver(res: ServerResponse, answer: PreparedResponse, fault: Fa
           socket?.resetAndDestroy();
           return;
         }
-        head(answer);
+        head(answer, true);
         res.flushHeaders();
         res.write(answer.body.subarray(0, fault.afterBytes), () => socket.resetAndDestroy());
         return;
       case 'truncate':
         cutOff = 'truncated';
-        head(answer);
+        head(answer, true);
         res.flushHeaders();
         res.write(answer.body.subarray(0, Math.min(fault.bytes, answer.body.length)), () => socket?.end());
         return;

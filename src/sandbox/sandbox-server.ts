@@ -70,6 +70,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(payload);
 }
 
+/** Path segments, decoded; undefined when a percent-escape is malformed. */
+export function decodeSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').filter(Boolean).map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
 function bearerMatches(authorization: string | undefined, token: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
   return match?.[1]?.trim() === token;
@@ -146,8 +155,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       const requestId = typeof requestIdHeader === 'string' && REQUEST_ID.test(requestIdHeader) ? requestIdHeader : undefined;
       const method = (req.method ?? 'GET').toUpperCase();
       if (url.pathname === '/__control' || url.pathname.startsWith('/__control/')) {
-        const segments = url.pathname.slice('/__control'.length).split('/').filter(Boolean).map((segment) => decodeURIComponent(segment));
-        const reply = await options.control({ method, segments, query: url.searchParams, body }, req.headers.authorization);
+        const segments = decodeSegments(url.pathname.slice('/__control'.length));
+        const reply = segments
+          ? await options.control({ method, segments, query: url.searchParams, body }, req.headers.authorization)
+          : { status: 400, body: { error: 'the path has a malformed percent-escape' }, headers: {} };
         sendJson(res, reply.status, reply.body, { ...reply.headers, ...(requestId ? { 'X-Request-ID': requestId } : {}) });
         return;
       }

@@ -69,6 +69,7 @@ describe('startSandboxServer', () => {
     expect(await (await control('GET', 'health')).json()).toEqual({ partner: 'toy', records: 0 });
     expect((await control('GET', 'nothing')).status).toBe(404);
     expect((await control('PATCH', 'health')).status).toBe(405);
+    expect((await control('PUT', 'records/RIV/%E0%A4%A', '<object/>')).status).toBe(400);
   });
 
   it('arms a rule with a native error body, matches on the operation, and journals the fault', async () => {

@@ -125,7 +125,14 @@ describe('fault injection, seen by a plain HTTP client', () => {
     });
     expect(announced).toBeGreaterThan(64);
     expect(received).toBe(64);
+    expect(response.headers.connection).toBe('close');
     await expect(fetch(`${sandbox.baseUrl}/Patient/pat-0001`, { headers: { Authorization: `Bearer ${sandbox.token}`, 'X-Sandbox-Fault': 'type=truncate;bytes=10' } }).then((r) => r.text())).rejects.toThrow();
+  });
+
+  it('truncate past the body closes the connection, so the next request gets a fresh one', async () => {
+    const whole = await client.get('/Patient/pat-0001', { 'X-Sandbox-Fault': 'type=truncate;bytes=1000000' });
+    expect([whole.status, whole.headers.get('connection')]).toEqual([200, 'close']);
+    expect((await client.get('/Patient/pat-0001')).status).toBe(200);
   });
 
   it('malformed sends broken JSON of about the same length', async () => {

@@ -1,4 +1,4 @@
-import type { PreparedResponse, SandboxHandler, SandboxRequest } from '../../../src/sandbox/index.js';
+import { decodeSegments, type PreparedResponse, type SandboxHandler, type SandboxRequest } from '../../../src/sandbox/index.js';
 import { capabilityStatement } from './capability-statement.js';
 import { fhirAnswer, outcomeAnswer } from './fhir-json.js';
 import { BSN_OID_SYSTEM, BSN_SYSTEM } from './fhir-systems.js';
@@ -13,7 +13,8 @@ import type { GgzState } from './ggz-state.js';
  */
 interface Route {
   readonly base: string;
-  readonly segments: readonly string[];
+  /** Undefined when a percent-escape in the path is malformed. */
+  readonly segments: readonly string[] | undefined;
 }
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -21,19 +22,13 @@ const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 function route(state: GgzState, path: string): Route | undefined {
   for (const base of state.bases()) {
     if (path === base || path === `${base}/`) return { base, segments: [] };
-    if (path.startsWith(`${base}/`)) {
-      try {
-        return { base, segments: path.slice(base.length + 1).split('/').filter(Boolean).map((segment) => decodeURIComponent(segment)) };
-      } catch {
-        return { base, segments: ['%'] };
-      }
-    }
+    if (path.startsWith(`${base}/`)) return { base, segments: decodeSegments(path.slice(base.length)) };
   }
   return undefined;
 }
 
 function operationOf(request: SandboxRequest, found: Route | undefined): string {
-  if (!found) return 'unknown';
+  if (!found?.segments) return 'unknown';
   const [type, second, third, fourth] = found.segments;
   if (type === undefined) return request.url.searchParams.has('_getpages') ? 'search-page' : 'unknown';
   if (type === 'metadata') return 'capabilities';
@@ -75,6 +70,7 @@ export function createFhirHandler(state: GgzState): SandboxHandler {
       if (!found) return outcomeAnswer(404, 'not-found', `No FHIR endpoint at ${request.path}; the base is ${state.origin}/fhir`);
       if (request.method !== 'GET' && request.method !== 'HEAD') return outcomeAnswer(405, 'not-supported', `${request.method} is not supported: this EPD API is read-only`, { Allow: 'GET' });
       const { base, segments } = found;
+      if (!segments) return outcomeAnswer(400, 'invalid', 'The path has a malformed percent-escape');
       const strict = /(^|[,;\s])handling\s*=\s*strict\b/i.test(String(request.headers.prefer ?? ''));
       const [type, second, third, fourth, ...rest] = segments;
 

@@ -75,6 +75,7 @@ describe('reading from the ggz sandbox', () => {
     expect([unknownType.status, outcomeSchema.parse(unknownType.json()).issue[0]?.code]).toEqual([404, 'not-supported']);
     const post = await fetch(`${sandbox.baseUrl}/Patient`, { method: 'POST', headers: { Authorization: 'Bearer ggz-token' }, body: '{}' });
     expect(post.status).toBe(405);
+    expect((await client.get('/Patient/%E0%A4%A')).status).toBe(400);
     const system = await client.get('');
     expect(system.status).toBe(400);
     const outside = await fetch(`${sandbox.url}/api/Patient`, { headers: { Authorization: 'Bearer ggz-token' } });
