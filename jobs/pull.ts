@@ -78,7 +78,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
         previous.catch(() => undefined);
         log.debug({ page: pages, read: page.read, rejected: edge.rejections.length }, 'page pulled');
         // FHIR `search.mode = outcome` entries: warnings of the partner, logged by issue code only.
-        if (page.outcomeIssues && page.outcomeIssues.length > 0) log.warn({ page: pages, issues: page.outcomeIssues }, 'partner sent outcome issues');
+        if (page.outcomeIssues && page.outcomeIssues.length > 0) log.info({ page: pages, issues: page.outcomeIssues }, 'partner sent outcome issues');
         if (page.last) break;
       }
       await previous;

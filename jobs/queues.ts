@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, UnrecoverableError, type JobsOptions } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { isWerkbrugError } from '../src/errors/werkbrug-error.js';
 
@@ -20,9 +20,23 @@ export interface QueueSettings {
   readonly backoffMs: number;
 }
 
-export function redisConnection(url: string): Redis {
-  // BullMQ workers need maxRetriesPerRequest null: a blocking call must not be given up.
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+/**
+ * Connection options rather than a connection: BullMQ then opens and closes its connections
+ * itself (it never closes an instance it was handed, which would keep a process alive).
+ * `maxRetriesPerRequest: null`, because a blocking call of a worker must not be given up.
+ */
+export function redisOptions(url: string): ConnectionOptions {
+  const parsed = new URL(url);
+  const db = Number(parsed.pathname.replace('/', '') || 0);
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: Number(parsed.port || 6379),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(Number.isInteger(db) && db > 0 ? { db } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
 }
 
 export function defaultJobOptions(settings: QueueSettings): JobsOptions {
@@ -48,19 +62,19 @@ export interface QueueSet {
 }
 
 export async function openQueues(settings: QueueSettings): Promise<QueueSet> {
-  const connection = redisConnection(settings.redisUrl);
-  const opts = { connection, prefix: settings.prefix, defaultJobOptions: defaultJobOptions(settings) };
+  // One plain connection of our own for housekeeping (eviction policy, sweeping the prefix).
+  const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
+  const opts = { connection: redisOptions(settings.redisUrl), prefix: settings.prefix, defaultJobOptions: defaultJobOptions(settings) };
   const sync = new Queue(queueNames.sync, opts);
   const pull = new Queue(queueNames.pull, opts);
   const ingest = new Queue(queueNames.ingest, opts);
-  const eventsOf = (name: string): QueueEvents => new QueueEvents(name, { connection: redisConnection(settings.redisUrl), prefix: settings.prefix });
+  const eventsOf = (name: string): QueueEvents => new QueueEvents(name, { connection: redisOptions(settings.redisUrl), prefix: settings.prefix });
   const events = { sync: eventsOf(queueNames.sync), pull: eventsOf(queueNames.pull), ingest: eventsOf(queueNames.ingest) };
   await Promise.all([events.sync.waitUntilReady(), events.pull.waitUntilReady(), events.ingest.waitUntilReady()]);
   return {
     sync, pull, ingest, events, connection, settings,
     async close() {
       await Promise.all([sync.close(), pull.close(), ingest.close(), events.sync.close(), events.pull.close(), events.ingest.close()]);
-      await Promise.all(Object.values(events).map(async (e) => (await e.client).quit().catch(() => undefined)));
       await connection.quit().catch(() => undefined);
     },
     async obliterate() {

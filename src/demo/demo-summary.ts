@@ -6,14 +6,16 @@ export function formatDemoSummary(report: DemoReport): string {
   const lines: string[] = [];
   const seconds = report.elapsedMs / 1000;
   let totalRead = 0;
+  let syncMs = 0;
   for (const run of report.runs) {
     const balance = runBalance(run.streams);
     const t = balance.totals;
     totalRead += t.read;
+    if (run.finishedAt) syncMs = Math.max(syncMs, Date.parse(run.finishedAt) - Date.parse(run.startedAt));
     lines.push(`partner ${run.partnerId}  run ${run.runId}  ${run.status.toUpperCase()}`);
     if (run.errorMessage) lines.push(`  error: ${run.errorMessage}`);
     lines.push(`  pages ${t.pages}, records pulled ${t.read}`);
-    lines.push(`  stored ${t.stored} new or changed, ${t.unchanged} unchanged, ${t.stale} stale ignored, ${t.deleted} deletions applied, ${t.absorbed} duplicates absorbed`);
+    lines.push(`  stored ${t.stored} new or changed, ${t.unchanged} unchanged, ${t.stale} stale ignored, ${t.deleted} tombstones (deletions, retractions, trajectories without a start), ${t.absorbed} duplicates absorbed`);
     lines.push(`  consent: permitted ${t.stored + t.unchanged + t.stale}, pending ${t.pending}, refused ${t.refused}`);
     const reasons = new Map<string, number>();
     for (const item of report.quarantine.filter((q) => q.runId === run.runId)) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
@@ -28,7 +30,8 @@ export function formatDemoSummary(report: DemoReport): string {
   lines.push(v.ok
     ? `consent log: verified, ${v.entries} entries, head #${v.headSeq} cl1:${v.headHash.slice(0, 16)}…`
     : `consent log: VERIFICATION FAILED at entry #${v.firstBadSeq} (${v.problem}): ${v.detail}`);
-  lines.push(`elapsed ${seconds.toFixed(1)} s, ${Math.round(totalRead / Math.max(seconds, 0.001))} records/s`);
+  const syncSeconds = syncMs / 1000;
+  lines.push(`elapsed ${seconds.toFixed(1)} s in all; sync ${syncSeconds.toFixed(1)} s, ${Math.round(totalRead / Math.max(syncSeconds, 0.001))} records/s`);
   lines.push(report.ok ? 'demo: OK' : 'demo: FAILED');
   return lines.join('\n');
 }

@@ -5,8 +5,9 @@ import { pino, type DestinationStream, type Logger } from 'pino';
  * payload, parser error or whole config is ever logged: the redaction paths below are a second
  * line of defence for fields that identify a person or hold a secret, fixed at start-up.
  */
+// Top-level `name` is pino's own logger name, so only nested `name` fields are redacted.
 export const redactPaths = [
-  'bsn', '*.bsn', 'name', '*.name', 'birthDate', '*.birthDate', 'address', '*.address', 'telecom', '*.telecom',
+  'bsn', '*.bsn', '*.name', 'birthDate', '*.birthDate', 'address', '*.address', 'telecom', '*.telecom',
   'text', '*.text', 'note', '*.note', 'token', '*.token', 'key', '*.key', 'password', '*.password',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'body', '*.body', 'record', '*.record',
 ];

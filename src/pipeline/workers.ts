@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { ingestProcessor } from '../../jobs/ingest.js';
 import { pullProcessor } from '../../jobs/pull.js';
-import { redisConnection, type QueueSet } from '../../jobs/queues.js';
+import { redisOptions, type QueueSet } from '../../jobs/queues.js';
 import { syncProcessor } from '../../jobs/sync.js';
 import type { Runtime } from './runtime.js';
 
@@ -18,9 +18,9 @@ export async function startWorkers(runtime: Runtime, queues: QueueSet): Promise<
   const common = { prefix, autorun: true };
   const pipeline = runtime.config.pipeline;
   const workers = [
-    new Worker(queues.sync.name, syncProcessor(runtime, queues.pull, queues.events.pull), { ...common, connection: redisConnection(redisUrl), concurrency: 4 }),
-    new Worker(queues.pull.name, pullProcessor(runtime, queues.ingest, queues.events.ingest), { ...common, connection: redisConnection(redisUrl), concurrency: pipeline.pullConcurrency }),
-    new Worker(queues.ingest.name, ingestProcessor(runtime), { ...common, connection: redisConnection(redisUrl), concurrency: pipeline.ingestConcurrency }),
+    new Worker(queues.sync.name, syncProcessor(runtime, queues.pull, queues.events.pull), { ...common, connection: redisOptions(redisUrl), concurrency: 4 }),
+    new Worker(queues.pull.name, pullProcessor(runtime, queues.ingest, queues.events.ingest), { ...common, connection: redisOptions(redisUrl), concurrency: pipeline.pullConcurrency }),
+    new Worker(queues.ingest.name, ingestProcessor(runtime), { ...common, connection: redisOptions(redisUrl), concurrency: pipeline.ingestConcurrency }),
   ];
   for (const worker of workers) {
     worker.on('error', (error) => runtime.logger.error({ queue: worker.name, error: error.name }, 'worker error'));
@@ -29,7 +29,6 @@ export async function startWorkers(runtime: Runtime, queues: QueueSet): Promise<
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(workers.map(async (w) => (await w.client).quit().catch(() => undefined)));
     },
   };
 }
