@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { RedisEndpoint } from '../../src/support/redis-connection.js';
 import { demoEnv, scratchState } from '../support/demo-config.js';
 import { testRedis } from '../support/redis.js';
+import { trajectorySchemaValidator } from '../support/trajectory-schema.js';
 
 /**
  * `werkbrug demo` end to end: the ggz sandbox over HTTP, real Redis queues, the embedded store.
@@ -71,6 +72,19 @@ describe('werkbrug demo on the embedded defaults', () => {
       const stored = runBalance(first.runs[0]?.streams ?? {}).totals.stored;
       expect(await store.countRecords({ partnerId: 'ggz-altrecht' })).toBeLessThanOrEqual(stored);
       expect(await store.countRecords({ partnerId: 'ggz-altrecht' })).toBeGreaterThan(900);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores only records that meet the published JSON Schema of the trajectory format', async () => {
+    const validate = trajectorySchemaValidator();
+    const store = await openStore({ pgliteDir: state.storeDir });
+    try {
+      const rows = (await store.dumpTable('records')).map((line) => JSON.parse(line) as { record: unknown; record_kind: string });
+      expect(new Set(rows.map((r) => r.record_kind))).toEqual(new Set(['referral', 'trajectory', 'consent']));
+      const invalid = rows.filter((row) => !validate(row.record)).map((row) => JSON.stringify(validate.errors?.[0]));
+      expect(invalid).toEqual([]);
     } finally {
       await store.close();
     }

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoKey } from '../../src/config/pseudonym-key.js';
+import { Pseudonymiser } from '../../src/stages/pseudonymise.js';
 import { runDemo, type DemoReport } from '../../src/demo/run-demo.js';
 import { formatDemoSummary } from '../../src/demo/demo-summary.js';
 import type { RedisEndpoint } from '../../src/support/redis-connection.js';
@@ -45,6 +48,8 @@ describe('no clear identifier leaves the edge', () => {
   const storeHits: string[] = [];
   let redisKeys = 0;
   let storeRows = 0;
+  // Proof that the canaries travelled the whole pipeline: their pseudonyms are in the store.
+  let canaryPseudonymRows = 0;
   const prefix = testPrefix('privacy');
 
   beforeAll(async () => {
@@ -58,9 +63,12 @@ describe('no clear identifier leaves the edge', () => {
           redisKeys += 1;
           for (const hit of findCanaries(`${key} ${value}`)) redisHits.push(`${key}: ${hit}`);
         }
+        const { key } = demoKey(join(state.dir, 'pseudonym-key.json'));
+        const canaryPseudonyms = canaries.bsns.map((bsn) => new Pseudonymiser(key).person(bsn));
         for (const table of await store.listTables()) {
           for (const row of await store.dumpTable(table)) {
             storeRows += 1;
+            if (table === 'records' && canaryPseudonyms.some((p) => row.includes(p))) canaryPseudonymRows += 1;
             for (const hit of findCanaries(row)) storeHits.push(`${table}: ${hit}`);
           }
         }
@@ -79,6 +87,8 @@ describe('no clear identifier leaves the edge', () => {
     expect(redisKeys).toBeGreaterThan(10);
     expect(storeRows).toBeGreaterThan(1000);
     expect(logs.lines.length).toBeGreaterThan(10);
+    // Each canary person has a referral, a trajectory and a consent that pass consent: all stored.
+    expect(canaryPseudonymRows).toBeGreaterThanOrEqual(canaries.bsns.length * 2);
   });
 
   it('finds none of them in any Redis key or value', () => {

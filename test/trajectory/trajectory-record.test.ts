@@ -1,17 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { finaliseRecord } from '../../src/pipeline/finalise-record.js';
 import { canonicalJson, contentHash } from '../../src/stages/canonical-json.js';
 import type { DraftRecord } from '../../src/trajectory/trajectory-record.js';
+import { trajectorySchemaValidator } from '../support/trajectory-schema.js';
 
-// The published JSON Schema of the trajectory format (a copy of shared/trajectory-format.schema.json).
-const schema: unknown = JSON.parse(readFileSync('src/trajectory/trajectory-format.schema.json', 'utf8'));
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const validate = ajv.compile(schema as object);
+const validate = trajectorySchemaValidator();
 
 const person = 'ps1:demo-2025a:XuMQoqt-bILMfGaje43cbw8CBryttzBp1TFELz-fsoA';
 const lineage = { ingestedAt: '2025-06-02T07:00:00.000Z', connector: 'ggz-fhir@0.1.0', mappingVersion: '2026.11', batchId: 'b1-r20250602T070000Z-ggz-altrecht-0001', consentDecision: `cl1:${'a'.repeat(64)}` };
