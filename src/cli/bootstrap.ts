@@ -50,6 +50,12 @@ export function resolveKey(config: Config, env: NodeJS.ProcessEnv, allowDemoKey:
   };
 }
 
+/** The store a config points at (DATABASE_URL, else the embedded folder), for commands that need no key. */
+export async function openConfiguredStore(configFile: string, env: NodeJS.ProcessEnv): Promise<Store> {
+  const config = loadConfig(configFile);
+  return openStore({ databaseUrl: env.DATABASE_URL, schema: config.store.schema, pgliteDir: config.store.embeddedDir });
+}
+
 export async function bootstrap(options: BootstrapOptions): Promise<Bootstrapped> {
   const loaded = loadConfig(options.configFile);
   const config = Object.freeze(options.mutateConfig ? options.mutateConfig(structuredClone(loaded) as Config) : loaded);
