@@ -47,7 +47,7 @@ describe('werkbrug consent verify', () => {
     try {
       // The append-only trigger is the first line of defence; an operator with SQL access can drop it.
       await sql.exec('ALTER TABLE consent_log DISABLE TRIGGER USER');
-      await sql.exec(`UPDATE consent_log SET content = jsonb_set(content, '{outcome}', '"permit"') WHERE seq = 7`);
+      await sql.exec(`UPDATE consent_log SET content = jsonb_set(content, '{recordRef}', '"ggz-altrecht:Consent/forged/_history/1"') WHERE seq = 7`);
     } finally {
       await sql.close();
     }
