@@ -49,6 +49,7 @@ export interface IngestSettings {
 export interface IngestResult {
   readonly counts: RunCounts;
   readonly logEntries: number;
+  readonly alreadyCommitted?: boolean;
 }
 
 function consentPurposes(draft: DraftRecord): Purpose[] {
@@ -67,6 +68,10 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   counts.pages = 1;
   counts.absorbed = batch.absorbed;
   await tx.lockStream(batch.partnerId, batch.stream);
+  if (!(await tx.claimBatch({ batchId: batch.batchId, runId: batch.runId, partnerId: batch.partnerId, stream: batch.stream }))) {
+    // Already committed by an earlier attempt of this job: everything it wrote stands, once.
+    return { counts: emptyRunCounts(), logEntries: 0, alreadyCommitted: true };
+  }
 
   const quarantine: Rejection[] = [...batch.rejections] as Rejection[];
   // A page may hold one record twice (E16) or two versions of it; PostgreSQL refuses an upsert
@@ -85,7 +90,9 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   // Consent documents first, so the decisions of this very batch see them.
   const documents = kept.map((r) => r.consentDocument).filter((d): d is ConsentDocument => d !== undefined);
   if (documents.length > 0) await tx.saveConsentDocuments(documents);
-  const deletedConsentKeys = kept.filter((r) => r.draft.source.deleted && r.draft.record_kind === 'consent').map((r) => r.draft.source.record_key);
+  // A consent deleted at the source (FHIR DELETE) permits nothing from now on. A retraction that
+  // comes with its document (entered-in-error) keeps that status, so rule CR16 can name it.
+  const deletedConsentKeys = kept.filter((r) => r.draft.source.deleted && r.draft.record_kind === 'consent' && !r.consentDocument).map((r) => r.draft.source.record_key);
   if (deletedConsentKeys.length > 0) await tx.markConsentDeleted(deletedConsentKeys, now);
 
   const live = kept.filter((r) => !r.draft.source.deleted);

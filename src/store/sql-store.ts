@@ -26,6 +26,15 @@ export class SqlStoreTx implements StoreTx {
     await this.q.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1::text), hashtext($2::text))`, [partnerId, stream]);
   }
 
+  async claimBatch(batch: { batchId: string; runId: string; partnerId: string; stream: string }): Promise<boolean> {
+    const rows = await this.q.query(
+      `INSERT INTO ingested_batches (batch_id, run_id, partner_id, stream) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id`,
+      [batch.batchId, batch.runId, batch.partnerId, batch.stream],
+    );
+    return rows.length === 1;
+  }
+
   loadRowStates(partnerId: string, recordKeys: readonly string[]): Promise<ReadonlyMap<string, StoredRowState>> {
     return loadRowStates(this.q, partnerId, recordKeys);
   }

@@ -41,6 +41,11 @@ export interface Store {
 export interface StoreTx {
   /** Serialises batches of one stream across workers (transaction-scoped advisory lock). */
   lockStream(partnerId: string, stream: string): Promise<void>;
+  /**
+   * Records that this batch commits with the transaction. False when it already committed
+   * before (a retried job whose first attempt did commit): the caller then writes nothing.
+   */
+  claimBatch(batch: { batchId: string; runId: string; partnerId: string; stream: string }): Promise<boolean>;
   /** Current row state for the given keys of one partner. */
   loadRowStates(partnerId: string, recordKeys: readonly string[]): Promise<ReadonlyMap<string, StoredRowState>>;
   /**

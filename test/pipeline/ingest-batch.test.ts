@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConsentDocument } from '../../src/consent/consent-document.js';
+import { ingestBatch, type IngestBatch } from '../../src/pipeline/ingest-batch.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import type { DraftRecord } from '../../src/trajectory/trajectory-record.js';
+
+/** One page from the edge into a real (in-memory PGlite) store, through the one transaction. */
+const person = 'ps1:demo-2025a:XuMQoqt-bILMfGaje43cbw8CBryttzBp1TFELz-fsoA';
+const stranger = 'ps1:demo-2025a:AAAAoqt-bILMfGaje43cbw8CBryttzBp1TFELz-fsoA';
+const now = new Date('2025-06-02T07:00:00Z');
+const settings = { purposes: ['P_MONITOR_REGIO', 'P_VERANTWOORDING_COFIN'] as const, maxWaitDays: 30, now };
+
+function trajectory(who: string, id: string): DraftRecord {
+  return {
+    record_kind: 'trajectory', person: who,
+    subject: { as_of: '2025-02-03', age_band: 'A27_34' },
+    source: { partner_id: 'ggz-altrecht', record_ref: `ggz-altrecht:EpisodeOfCare/${id}/_history/5`, record_key: `ggz-altrecht:EpisodeOfCare/${id}`, version: '5', modified_at: '2025-06-02T08:03:55.090Z' },
+    trajectory: { programme: 'IPS', provider_partner_id: 'ggz-altrecht', funding_stream: 'GEM_IPS_SUBSIDIE', start_date: '2025-02-03' },
+  };
+}
+
+const monitorOnly: ConsentDocument = {
+  consentKey: 'ggz-altrecht:Consent/cns-1', consentRef: 'ggz-altrecht:Consent/cns-1/_history/1', version: '1', person, status: 'active',
+  recordedAt: '2025-01-20T10:32:00Z', lastUpdated: '2025-01-20T10:35:02Z', understood: true, regionAllowed: true, actionAllowed: true,
+  provision: { type: 'permit', purposes: ['P_MONITOR_REGIO'], periodStart: '2025-01-20', periodEnd: '2027-01-19' }, exceptions: [], form: 'written',
+};
+
+function batch(overrides: Partial<IngestBatch> = {}): IngestBatch {
+  return {
+    runId: 'r-test-1', partnerId: 'ggz-altrecht', stream: 'EpisodeOfCare', batchId: 'b1-r-test-1-EpisodeOfCare-a0-p00001',
+    connector: 'ggz-fhir@0.1.0', mappingVersion: '2026.11', cursor: { lastUpdated: '2025-06-02T08:03:55.090Z', recent: [] },
+    read: 3, absorbed: 0, consentReadable: true,
+    records: [{ draft: trajectory(person, 'eoc-1') }, { draft: trajectory(stranger, 'eoc-2') }],
+    rejections: [{ sourceRef: 'ggz-altrecht:EpisodeOfCare/eoc-3/_history/1', stage: 'validate', reason: 'invalid-date', field: 'period.start', expected: 'a date (YYYY-MM-DD)' }],
+    ...overrides,
+  };
+}
+
+describe('ingestBatch', () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openStore({ inMemory: true });
+    await store.createRun({ runId: 'r-test-1', partnerId: 'ggz-altrecht', trigger: 'test', startedAt: now.toISOString() });
+    await store.transaction((tx) => tx.saveConsentDocuments([monitorOnly]));
+  });
+  afterEach(async () => store.close());
+
+  it('stores a permitted record for its permitted purposes only, with the log entry that allowed it', async () => {
+    const result = await ingestBatch(store, batch(), settings);
+    expect(result.counts).toMatchObject({ read: 3, stored: 1, pending: 1, quarantined: 1 });
+    const stored = await store.getRecord('ggz-altrecht', 'ggz-altrecht:EpisodeOfCare/eoc-1');
+    expect(stored?.purposes).toEqual(['P_MONITOR_REGIO']);
+    const [entry] = await store.readConsentLog({ fromSeq: 1, limit: 1 });
+    expect(stored?.lineage.consent_decision).toBe(`cl1:${entry?.hash}`);
+    expect(entry?.content.purposes.map((p) => p.rule)).toEqual(['CR04-permit', 'CR11-other-purpose']);
+    expect(await store.getCursor('ggz-altrecht', 'EpisodeOfCare')).toEqual({ lastUpdated: '2025-06-02T08:03:55.090Z', recent: [] });
+  });
+
+  it('lets a person without consent wait, and keeps the wait', async () => {
+    await ingestBatch(store, batch(), settings);
+    expect(await store.countPending({ partnerId: 'ggz-altrecht' })).toBe(1);
+    expect(await store.getRecord('ggz-altrecht', 'ggz-altrecht:EpisodeOfCare/eoc-2')).toBeUndefined();
+  });
+
+  it('changes nothing and counts nothing when a retried job finds its batch already committed', async () => {
+    await ingestBatch(store, batch(), settings);
+    const again = await ingestBatch(store, batch(), settings);
+    expect(again.alreadyCommitted).toBe(true);
+    const run = await store.getRun('r-test-1');
+    expect(run?.streams.EpisodeOfCare).toMatchObject({ read: 3, stored: 1, pages: 1 });
+    expect((await store.verifyConsentLog()).ok).toBe(true);
+  });
+
+  it('absorbs a replayed page under a new batch id as unchanged', async () => {
+    await ingestBatch(store, batch(), settings);
+    const replay = await ingestBatch(store, batch({ batchId: 'b1-r-test-1-EpisodeOfCare-a1-p00001' }), settings);
+    expect(replay.counts).toMatchObject({ stored: 0, unchanged: 1, pending: 1 });
+    expect(await store.countRecords({ partnerId: 'ggz-altrecht' })).toBe(1);
+  });
+
+  it('decides every record pending when the consent source could not be read', async () => {
+    const result = await ingestBatch(store, batch({ consentReadable: false }), settings);
+    expect(result.counts).toMatchObject({ stored: 0, pending: 2 });
+    const entries = await store.readConsentLog({ fromSeq: 1, limit: 10 });
+    expect(entries.flatMap((e) => e.content.purposes.map((p) => p.rule))).toEqual(Array(4).fill('CR01-source-unreachable'));
+  });
+
+  it('leaves store, log and cursor untouched when the transaction fails', async () => {
+    const broken = batch({ rejections: [{ sourceRef: 'x', stage: 'map', reason: 'not-a-reason', field: 'f', expected: 'e' }] });
+    await expect(ingestBatch(store, broken, settings)).rejects.toThrow(/WB_STORE_CONTRACT/);
+    expect(await store.countRecords()).toBe(0);
+    expect(await store.readConsentLog({})).toEqual([]);
+    expect(await store.getCursor('ggz-altrecht', 'EpisodeOfCare')).toBeUndefined();
+  });
+});
