@@ -1,5 +1,6 @@
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import { z } from 'zod';
+import { errorCodes, type ErrorCode } from '../src/errors/catalog.js';
 import { WerkbrugError, isWerkbrugError } from '../src/errors/werkbrug-error.js';
 import { bindPartner, type Runtime } from '../src/pipeline/runtime.js';
 import { runBalance } from '../src/pipeline/run-balance.js';
@@ -21,6 +22,17 @@ export type SyncJobData = z.infer<typeof syncJobSchema>;
 export interface SyncResult {
   readonly status: 'succeeded' | 'failed';
   readonly failedStreams: readonly string[];
+}
+
+/**
+ * The catalogue code of a failed pull. A pull job's error reaches this process only as BullMQ's
+ * failed reason (a plain Error with the message), and every werkbrug message starts with its code
+ * (`describeError`), so the code is read back from there: a 401 stays `WB_PARTNER_AUTH`.
+ */
+export function failureCode(error: unknown): ErrorCode {
+  if (isWerkbrugError(error)) return error.code;
+  const head = error instanceof Error ? /^(WB_[A-Z_]+)(?:\s|$)/.exec(error.message)?.[1] : undefined;
+  return errorCodes.find((code) => code === head) ?? 'WB_PARTNER_UNREACHABLE';
 }
 
 export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEvents) {
@@ -55,7 +67,7 @@ export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEv
     let errorCode: string | undefined;
     let errorMessage: string | undefined;
     if (first) {
-      errorCode = isWerkbrugError(first.error) ? first.error.code : 'WB_PARTNER_UNREACHABLE';
+      errorCode = failureCode(first.error);
       errorMessage = `stream ${first.stream} failed: ${first.error instanceof Error ? first.error.message : 'unknown error'}`.slice(0, 500);
     } else if (!balance.closes) {
       const unbalanced = new WerkbrugError('WB_PIPELINE_UNBALANCED', { partner: data.partnerId, detail: balance.problems.join('; ') });
