@@ -83,7 +83,7 @@ describe('werkbrug demo on the embedded defaults', () => {
     try {
       const rows = (await store.dumpTable('records')).map((line) => JSON.parse(line) as { record: unknown; record_kind: string });
       expect(new Set(rows.map((r) => r.record_kind))).toEqual(new Set(['referral', 'trajectory', 'consent']));
-      const invalid = rows.filter((row) => !validate(row.record)).map((row) => JSON.stringify(validate.errors?.[0]));
+      const invalid = rows.flatMap((row) => (validate(row.record) ? [] : [JSON.stringify(validate.errors?.[0])]));
       expect(invalid).toEqual([]);
     } finally {
       await store.close();
