@@ -11,13 +11,26 @@ export interface PartialDate {
   readonly day?: number;
 }
 
-const datePattern = /^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$/;
-// R4 dateTime/instant with a time: seconds are required and so is an offset (R4 datatypes §2.24.0.1).
-const timePattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$/;
-const timeWithoutOffset = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$/;
+// Dates are read on every record, several times (schema check, then mapping), so the formats of
+// §2.3 are checked character by character rather than with regular expressions:
+//   date      YYYY, YYYY-MM or YYYY-MM-DD
+//   instant   YYYY-MM-DDThh:mm:ss(.f{1,9})?(Z|±hh:mm): R4 requires the seconds and an offset
+//             whenever a time is given (R4 datatypes §2.24.0.1).
+
+/** The number written by `count` ASCII digits from `from`, or -1 if any of them is not a digit. */
+function digitsAt(value: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function pad(value: number, width: number): string {
@@ -26,32 +39,56 @@ function pad(value: number, width: number): string {
 
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a day that exists (2025-02-30 does not). */
 export function parseFhirDate(value: string): PartialDate | undefined {
-  const match = datePattern.exec(value);
-  if (!match) return undefined;
-  const year = Number(match[1]);
+  const length = value.length;
+  if (length !== 4 && length !== 7 && length !== 10) return undefined;
+  const year = digitsAt(value, 0, 4);
   if (year < 1) return undefined;
-  if (match[2] === undefined) return { year };
-  const month = Number(match[2]);
+  if (length === 4) return { year };
+  const month = value.charCodeAt(4) === 45 ? digitsAt(value, 5, 2) : -1;
   if (month < 1 || month > 12) return undefined;
-  if (match[3] === undefined) return { year, month };
-  const day = Number(match[3]);
+  if (length === 7) return { year, month };
+  const day = value.charCodeAt(7) === 45 ? digitsAt(value, 8, 2) : -1;
   if (day < 1 || day > daysInMonth(year, month)) return undefined;
   return { year, month, day };
 }
 
+// Offsets from UTC in minutes, by the separators and digits of `±hh:mm` at `from`.
+function offsetMinutesAt(value: string, from: number): number | undefined {
+  if (value.length === from + 1 && value.charCodeAt(from) === 90) return 0; // Z
+  if (value.length !== from + 6 || value.charCodeAt(from + 3) !== 58) return undefined;
+  const sign = value.charCodeAt(from);
+  if (sign !== 43 && sign !== 45) return undefined;
+  const hours = digitsAt(value, from + 1, 2);
+  const minutes = digitsAt(value, from + 4, 2);
+  if (hours < 0 || hours > 14 || minutes < 0 || minutes > 59) return undefined;
+  return (sign === 45 ? -1 : 1) * (hours * 60 + minutes);
+}
+
 /** Milliseconds since the epoch of an instant with an offset (any offset, `Z` included). */
 export function parseInstant(value: string): number | undefined {
-  const match = timePattern.exec(value);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi, s, , offset] = match;
-  if (parseFhirDate(`${y}-${mo}-${d}`)?.day === undefined) return undefined;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
-  if (offset !== 'Z' && offset !== undefined) {
-    const [oh, om] = offset.slice(1).split(':').map(Number);
-    if ((oh ?? 99) > 14 || (om ?? 99) > 59) return undefined;
+  if (value.length < 20 || value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58) return undefined;
+  const year = digitsAt(value, 0, 4);
+  const month = value.charCodeAt(4) === 45 ? digitsAt(value, 5, 2) : -1;
+  const day = value.charCodeAt(7) === 45 ? digitsAt(value, 8, 2) : -1;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  const hour = digitsAt(value, 11, 2);
+  const minute = digitsAt(value, 14, 2);
+  const second = digitsAt(value, 17, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  // A fraction of 1 to 9 digits; like Date.parse, only the milliseconds count (truncated).
+  let end = 19;
+  let millis = 0;
+  if (value.charCodeAt(19) === 46) {
+    end = 20;
+    while (end < value.length && end < 29 && digitsAt(value, end, 1) >= 0) end += 1;
+    if (end === 20) return undefined;
+    millis = digitsAt(`${value.slice(20, Math.min(end, 23))}00`, 0, 3);
   }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  const offset = offsetMinutesAt(value, end);
+  if (offset === undefined) return undefined;
+  // Date.UTC reads years 0–99 as 1900–1999; Date.parse reads the ISO form as written.
+  if (year < 100) return Date.parse(value);
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000;
 }
 
 export type FhirDateTime = { readonly kind: 'date'; readonly date: PartialDate } | { readonly kind: 'instant'; readonly ms: number };
@@ -61,7 +98,7 @@ export type FhirDateTime = { readonly kind: 'date'; readonly date: PartialDate }
  * A time without an offset (edge case E13) is ambiguous in the October hour and is refused.
  */
 export function parseFhirDateTime(value: string): FhirDateTime | undefined {
-  if (timeWithoutOffset.test(value)) return undefined;
+  // A time without an offset is neither a date nor an instant, so both readings below refuse it.
   const date = parseFhirDate(value);
   if (date) return { kind: 'date', date };
   const ms = parseInstant(value);
@@ -82,10 +119,27 @@ export function isFhirInstant(value: string): boolean {
 
 const amsterdam = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** The Amsterdam calendar date (`YYYY-MM-DD`) of an instant: a date taken from a date-time (§2.3). */
-export function amsterdamDate(ms: number): string {
+function formatAmsterdamDate(ms: number): string {
   const parts = Object.fromEntries(amsterdam.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+// Asking ICU costs microseconds per call. Since 1940 Amsterdam's offset from UTC is a whole number
+// of hours and it changes on the hour, so the Amsterdam date is the same for every instant of one
+// UTC hour: from 1970 on, dates are remembered per hour (a bounded cache, emptied when full).
+const amsterdamDayOfHour = new Map<number, string>();
+const hourMs = 3_600_000;
+
+/** The Amsterdam calendar date (`YYYY-MM-DD`) of an instant: a date taken from a date-time (§2.3). */
+export function amsterdamDate(ms: number): string {
+  if (!(ms >= 0)) return formatAmsterdamDate(ms);
+  const hour = Math.floor(ms / hourMs);
+  const known = amsterdamDayOfHour.get(hour);
+  if (known !== undefined) return known;
+  const day = formatAmsterdamDate(ms);
+  if (amsterdamDayOfHour.size >= 50_000) amsterdamDayOfHour.clear();
+  amsterdamDayOfHour.set(hour, day);
+  return day;
 }
 
 /** UTC with `Z`, as the trajectory format and cursors hold instants. */
