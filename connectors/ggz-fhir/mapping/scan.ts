@@ -10,25 +10,50 @@ export interface ResourceScan {
 
 const maxDepth = 64;
 
-export function scanResource(resource: unknown): ResourceScan {
-  let modifier: string | undefined;
-  let tooDeep = false;
-  const walk = (node: unknown, path: string, depth: number): void => {
-    if (tooDeep || typeof node !== 'object' || node === null) return;
+/**
+ * The walk runs over every node of every resource (and its Patient), so it keeps the way down as
+ * a stack of keys and indices and only spells a path out for the one modifier it reports.
+ */
+class Walk {
+  modifier: string | undefined;
+  tooDeep = false;
+  readonly #way: Array<string | number> = [];
+
+  visit(node: unknown, depth: number): void {
+    if (this.tooDeep || typeof node !== 'object' || node === null) return;
     if (depth > maxDepth) {
-      tooDeep = true;
+      this.tooDeep = true;
       return;
     }
+    const way = this.#way;
     if (Array.isArray(node)) {
-      node.forEach((child, i) => walk(child, `${path}[${i}]`, depth + 1));
+      for (let i = 0; i < node.length; i += 1) {
+        way.push(i);
+        this.visit(node[i], depth + 1);
+        way.pop();
+      }
       return;
     }
-    for (const [key, value] of Object.entries(node)) {
-      const childPath = path === '' ? key : `${path}.${key}`;
-      if (key === 'modifierExtension' && Array.isArray(value) && value.length > 0) modifier ??= childPath;
-      walk(value, childPath, depth + 1);
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      way.push(key);
+      if (this.modifier === undefined && key === 'modifierExtension' && Array.isArray(value) && value.length > 0) this.modifier = pathOf(way);
+      this.visit(value, depth + 1);
+      way.pop();
     }
-  };
-  walk(resource, '', 0);
-  return modifier !== undefined ? { modifier, tooDeep } : { tooDeep };
+  }
+}
+
+/** `provision.provision[0].modifierExtension`: keys joined by dots, indices in brackets. */
+function pathOf(way: ReadonlyArray<string | number>): string {
+  let path = '';
+  for (const step of way) path = typeof step === 'number' ? `${path}[${step}]` : path === '' ? step : `${path}.${step}`;
+  return path;
+}
+
+export function scanResource(resource: unknown): ResourceScan {
+  const walk = new Walk();
+  walk.visit(resource, 0);
+  return walk.modifier !== undefined ? { modifier: walk.modifier, tooDeep: walk.tooDeep } : { tooDeep: walk.tooDeep };
 }
