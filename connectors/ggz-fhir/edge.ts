@@ -1,5 +1,5 @@
 import type { EdgeContext, EdgeOutput, EdgeRecord, Rejection, SourcePage } from '../../src/connector/connector.js';
-import { canonicalJson, sha256Hex } from '../../src/stages/canonical-json.js';
+import { canonicalJson } from '../../src/stages/canonical-json.js';
 import { draftRecordSchema, type DraftRecord, type SourceRef } from '../../src/trajectory/trajectory-record.js';
 import type { GgzItem, ResourceItem } from './item.js';
 import { readConsent } from './mapping/consent.js';
@@ -22,7 +22,7 @@ export function ggzEdge(page: SourcePage<GgzItem>, context: EdgeContext): EdgeOu
   const records: EdgeRecord[] = [];
   const rejections: Rejection[] = [];
   let absorbed = 0;
-  const seen = new Map<string, string>();
+  const seen = new Map<string, Sighting>();
   for (const item of page.items) {
     const outcome = edgeItem(item, context, seen);
     if (outcome === 'absorbed') absorbed += 1;
@@ -32,15 +32,29 @@ export function ggzEdge(page: SourcePage<GgzItem>, context: EdgeContext): EdgeOu
   return { records, rejections, absorbed };
 }
 
-function edgeItem(item: GgzItem, context: EdgeContext, seen: Map<string, string>): EdgeRecord | Rejection | 'absorbed' {
-  if (item.kind === 'deletion') return { draft: deletionTombstone(item, context.partnerId, context.pseudonymiser) };
+/**
+ * The first resource seen on a page under one `Type/id|version`. Its canonical JSON is only written
+ * out when the same version comes again: repeats are rare, and most resources are never compared.
+ */
+interface Sighting {
+  readonly resource: unknown;
+  canonical?: string;
+}
+
+// The reference of a resource whose envelope cannot be read: its id if it has a usable one.
+function fallbackRef(item: ResourceItem, context: EdgeContext): string {
   const raw = item.resource;
   const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-  const fallbackRef = sourceOf({ partnerId: context.partnerId, resourceType: item.stream, id: typeof rawId === 'string' && rawId !== '' ? rawId : 'unidentified' }, context.pseudonymiser).record_ref;
+  return sourceOf({ partnerId: context.partnerId, resourceType: item.stream, id: typeof rawId === 'string' && rawId !== '' ? rawId : 'unidentified' }, context.pseudonymiser).record_ref;
+}
+
+function edgeItem(item: GgzItem, context: EdgeContext, seen: Map<string, Sighting>): EdgeRecord | Rejection | 'absorbed' {
+  if (item.kind === 'deletion') return { draft: deletionTombstone(item, context.partnerId, context.pseudonymiser) };
+  const raw = item.resource;
   const scan = scanResource(raw);
-  if (scan.tooDeep) return { sourceRef: fallbackRef, stage: 'parse', reason: 'unparseable', field: 'resource', expected: 'a resource nested at most 64 levels deep' };
+  if (scan.tooDeep) return { sourceRef: fallbackRef(item, context), stage: 'parse', reason: 'unparseable', field: 'resource', expected: 'a resource nested at most 64 levels deep' };
   const envelope = resourceEnvelopeSchema.safeParse(raw);
-  if (!envelope.success) return { sourceRef: fallbackRef, ...issueRejection(envelope.error, raw), stage: 'parse' };
+  if (!envelope.success) return { sourceRef: fallbackRef(item, context), ...issueRejection(envelope.error, raw), stage: 'parse' };
   const { resourceType, id, meta } = envelope.data;
   const source = sourceOf({ partnerId: context.partnerId, resourceType: item.stream, id, versionId: meta?.versionId, lastUpdated: meta?.lastUpdated }, context.pseudonymiser);
   if (meta?.lastUpdated !== undefined && source.modified_at === null) return reject(source, { stage: 'parse', reason: 'invalid-date', field: 'meta.lastUpdated', expected: 'an instant with an offset' });
@@ -49,11 +63,14 @@ function edgeItem(item: GgzItem, context: EdgeContext, seen: Map<string, string>
   // E16: the same id and version twice on a page is stored once; with other content it is a conflict (E18).
   if (meta?.versionId !== undefined) {
     const key = `${resourceType}/${id}|${meta.versionId}`;
-    const hash = sha256Hex(canonicalJson(raw));
     const prior = seen.get(key);
-    if (prior === hash) return 'absorbed';
-    if (prior !== undefined) return reject(source, { stage: 'parse', reason: 'version-conflict', field: 'meta.versionId', expected: 'one content per version' });
-    seen.set(key, hash);
+    if (prior === undefined) seen.set(key, { resource: raw });
+    else {
+      // Compared with the first sighting, as equal canonical JSON (what equal content hashes meant).
+      prior.canonical ??= canonicalJson(prior.resource);
+      if (prior.canonical === canonicalJson(raw)) return 'absorbed';
+      return reject(source, { stage: 'parse', reason: 'version-conflict', field: 'meta.versionId', expected: 'one content per version' });
+    }
   }
 
   const status = (raw as { status?: unknown }).status;
