@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EdgeContext, EdgeOutput, EdgeRecord, Rejection, SourcePage } from '../../src/connector/connector.js';
 import { canonicalJson } from '../../src/stages/canonical-json.js';
 import { draftRecordSchema, type DraftRecord, type SourceRef } from '../../src/trajectory/trajectory-record.js';
@@ -150,11 +151,15 @@ function retraction(item: ResourceItem, source: SourceRef, context: EdgeContext)
   return { draft, consentDocument: { ...reading.document, consentRef: draft.source.record_ref, version: draft.source.version } };
 }
 
+// Every draft is checked on its way out, so the check runs on zod's compiled fast path (same
+// results and issues; a failing draft is re-run on the ordinary parser for its issues).
+const compiledDraftSchema = z.compile(draftRecordSchema);
+
 /** Fills a content version where the EPD gave none, and checks the draft against the trajectory format. */
 function finish(mapped: DraftRecord | Refusal): EdgeRecord | Refusal {
   if (isRefusal(mapped)) return mapped;
   const draft = withContentVersion(mapped);
-  const checked = draftRecordSchema.safeParse(draft);
+  const checked = compiledDraftSchema.safeParse(draft);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return { stage: 'map', reason: 'invalid-value', field: fhirPath(issue?.path ?? [], 'draft.'), expected: issue?.message ?? 'a valid trajectory record' };

@@ -7,6 +7,10 @@ import { isFhirDate, isFhirDateTime, isFhirInstant } from './mapping/dates.js';
  * pass through parsing and are simply never mapped); every element the mapping reads is
  * validated here. Issues carry a `reason` from `partners/README.md` §2.7 where the generic zod code
  * would be vague, and never the value (zod 4 leaves input out of issues).
+ *
+ * The schemas every resource of a page passes through are wrapped in `z.compile`: zod's generated
+ * fast path, with the same results and the same issues (an input that fails is re-run on the
+ * ordinary parser, which names the issues). `consentSchema` is recursive and cannot be compiled.
  */
 const reason = (r: 'invalid-date' | 'invalid-value') => ({ params: { reason: r } });
 
@@ -54,50 +58,56 @@ export const addressSchema = z.looseObject({
 });
 
 /** Patient (§3.1): only identifiers (BSN), birthDate and the address for the gemeente are read. */
-export const patientSchema = z.looseObject({
-  resourceType: z.literal('Patient'),
-  id: fhirId.optional(),
-  meta: metaSchema.optional(),
-  modifierExtension: extensions,
-  identifier: z.array(identifierSchema).optional(),
-  birthDate: fhirDate.optional(),
-  address: z.array(addressSchema).optional(),
-});
+export const patientSchema = z.compile(
+  z.looseObject({
+    resourceType: z.literal('Patient'),
+    id: fhirId.optional(),
+    meta: metaSchema.optional(),
+    modifierExtension: extensions,
+    identifier: z.array(identifierSchema).optional(),
+    birthDate: fhirDate.optional(),
+    address: z.array(addressSchema).optional(),
+  }),
+);
 export type Patient = z.infer<typeof patientSchema>;
 
 export const serviceRequestStatuses = ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'] as const;
 
 /** ServiceRequest, the referral to IPS (§3.2). */
-export const serviceRequestSchema = z.looseObject({
-  resourceType: z.literal('ServiceRequest'),
-  id: fhirId,
-  meta: metaSchema.optional(),
-  extension: extensions,
-  modifierExtension: extensions,
-  contained: containedSchema,
-  status: r4Code(serviceRequestStatuses),
-  code: codeableConceptSchema.optional(),
-  subject: referenceSchema,
-  authoredOn: fhirDateTime.optional(),
-});
+export const serviceRequestSchema = z.compile(
+  z.looseObject({
+    resourceType: z.literal('ServiceRequest'),
+    id: fhirId,
+    meta: metaSchema.optional(),
+    extension: extensions,
+    modifierExtension: extensions,
+    contained: containedSchema,
+    status: r4Code(serviceRequestStatuses),
+    code: codeableConceptSchema.optional(),
+    subject: referenceSchema,
+    authoredOn: fhirDateTime.optional(),
+  }),
+);
 export type ServiceRequest = z.infer<typeof serviceRequestSchema>;
 
 export const episodeStatuses = ['planned', 'waitlist', 'active', 'onhold', 'finished', 'cancelled', 'entered-in-error'] as const;
 
 /** EpisodeOfCare, the IPS trajectory (§3.3). */
-export const episodeOfCareSchema = z.looseObject({
-  resourceType: z.literal('EpisodeOfCare'),
-  id: fhirId,
-  meta: metaSchema.optional(),
-  extension: extensions,
-  modifierExtension: extensions,
-  contained: containedSchema,
-  status: r4Code(episodeStatuses),
-  statusHistory: z.array(z.looseObject({ status: r4Code(episodeStatuses), period: periodSchema })).optional(),
-  type: z.array(codeableConceptSchema).optional(),
-  patient: referenceSchema,
-  period: periodSchema.optional(),
-});
+export const episodeOfCareSchema = z.compile(
+  z.looseObject({
+    resourceType: z.literal('EpisodeOfCare'),
+    id: fhirId,
+    meta: metaSchema.optional(),
+    extension: extensions,
+    modifierExtension: extensions,
+    contained: containedSchema,
+    status: r4Code(episodeStatuses),
+    statusHistory: z.array(z.looseObject({ status: r4Code(episodeStatuses), period: periodSchema })).optional(),
+    type: z.array(codeableConceptSchema).optional(),
+    patient: referenceSchema,
+    period: periodSchema.optional(),
+  }),
+);
 export type EpisodeOfCare = z.infer<typeof episodeOfCareSchema>;
 
 export const consentStatuses = ['draft', 'proposed', 'active', 'rejected', 'inactive', 'entered-in-error'] as const;
@@ -144,16 +154,20 @@ export const consentSchema = z.looseObject({
 export type Consent = z.infer<typeof consentSchema>;
 
 /** What every resource of a page must have before anything else is read (parse stage). */
-export const resourceEnvelopeSchema = z.looseObject({
-  resourceType: z.string().min(1),
-  id: fhirId,
-  meta: metaSchema.optional(),
-});
+export const resourceEnvelopeSchema = z.compile(
+  z.looseObject({
+    resourceType: z.string().min(1),
+    id: fhirId,
+    meta: metaSchema.optional(),
+  }),
+);
 
-export const operationOutcomeSchema = z.looseObject({
-  resourceType: z.literal('OperationOutcome'),
-  issue: z.array(z.looseObject({ severity: z.string().optional(), code: z.string().optional() })).optional(),
-});
+export const operationOutcomeSchema = z.compile(
+  z.looseObject({
+    resourceType: z.literal('OperationOutcome'),
+    issue: z.array(z.looseObject({ severity: z.string().optional(), code: z.string().optional() })).optional(),
+  }),
+);
 
 const bundleEntrySchema = z.looseObject({
   fullUrl: z.string().optional(),
@@ -164,12 +178,14 @@ const bundleEntrySchema = z.looseObject({
 });
 
 /** A searchset or history Bundle (§4.2, §6.5, §6.6). `total` is never read. */
-export const bundleSchema = z.looseObject({
-  resourceType: z.literal('Bundle'),
-  type: z.enum(['searchset', 'history']),
-  link: z.array(z.looseObject({ relation: z.string(), url: z.string() })).optional(),
-  entry: z.array(bundleEntrySchema).optional(),
-});
+export const bundleSchema = z.compile(
+  z.looseObject({
+    resourceType: z.literal('Bundle'),
+    type: z.enum(['searchset', 'history']),
+    link: z.array(z.looseObject({ relation: z.string(), url: z.string() })).optional(),
+    entry: z.array(bundleEntrySchema).optional(),
+  }),
+);
 export type Bundle = z.infer<typeof bundleSchema>;
 export type BundleEntry = z.infer<typeof bundleEntrySchema>;
 

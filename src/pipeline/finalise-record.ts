@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { contentHash } from '../stages/canonical-json.js';
 import type { Purpose } from '../trajectory/codes.js';
 import { trajectoryFormat, trajectoryRecordSchema, type DraftRecord, type TrajectoryRecord } from '../trajectory/trajectory-record.js';
@@ -20,6 +21,9 @@ export function withoutLineage(draft: DraftRecord, purposes: readonly Purpose[] 
   return { format: trajectoryFormat, ...draft, ...(sorted ? { purposes: sorted } : {}) };
 }
 
+// Runs once per stored record: zod's compiled fast path gives the same result and issues.
+const compiledRecordSchema = z.compile(trajectoryRecordSchema);
+
 export function finaliseRecord(draft: DraftRecord, purposes: readonly Purpose[] | undefined, lineage: LineageInput): TrajectoryRecord {
   const body = withoutLineage(draft, purposes);
   const record = {
@@ -33,5 +37,5 @@ export function finaliseRecord(draft: DraftRecord, purposes: readonly Purpose[] 
       ...(lineage.consentDecision ? { consent_decision: lineage.consentDecision } : {}),
     },
   };
-  return trajectoryRecordSchema.parse(record);
+  return compiledRecordSchema.parse(record);
 }
