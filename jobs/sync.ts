@@ -4,6 +4,7 @@ import { errorCodes, type ErrorCode } from '../src/errors/catalog.js';
 import { WerkbrugError, isWerkbrugError } from '../src/errors/werkbrug-error.js';
 import { bindPartner, type Runtime } from '../src/pipeline/runtime.js';
 import { runBalance } from '../src/pipeline/run-balance.js';
+import { sweepOverduePending } from '../src/pipeline/sweep-pending.js';
 import { errorFields } from '../src/logging/logger.js';
 import { queueNames } from './queues.js';
 import type { PullJobData } from './pull.js';
@@ -61,6 +62,8 @@ export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEv
     }
     await Promise.all(streams.filter((s) => s.role !== 'consent').map((s) => pullStream(s.name, consentReadable)));
 
+    const swept = await sweepOverduePending(runtime, { runId: data.runId, partnerId: data.partnerId, consentReadable });
+    if (swept.released + swept.lapsed > 0) log.info(swept, 'overdue pending records decided');
     const run = await runtime.store.getRun(data.runId);
     const balance = runBalance(run?.streams ?? {});
     const first = failures[0];

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { EdgeRecord, Rejection, Cursor } from '../connector/connector.js';
 import { consentDocumentSchema, type ConsentDocument } from '../consent/consent-document.js';
-import { amsterdamDate, decideRecord, type RecordDecision } from '../stages/consent-decision.js';
-import { decideUpsert, dedupeBatch, type IncomingState } from '../stages/upsert-decision.js';
+import { decideUpsert, dedupeBatch } from '../stages/upsert-decision.js';
 import type { Purpose } from '../trajectory/codes.js';
-import { draftRecordSchema, purposeSchema, type DraftRecord } from '../trajectory/trajectory-record.js';
-import type { ConsentLogContent, RecordWrite, RunCounts, Store, StoreTx } from '../store/store.js';
+import { draftRecordSchema } from '../trajectory/trajectory-record.js';
+import type { RecordWrite, RunCounts, Store, StoreTx } from '../store/store.js';
 import { emptyRunCounts } from '../store/store.js';
-import { draftHash } from '../trajectory/draft-hash.js';
-import { finaliseRecord } from './finalise-record.js';
+import { decideAndStore, incomingState } from './decide-and-store.js';
+import { releasePending } from './release-pending.js';
 
 /**
  * One batch (a page of one stream) from the edge into the store, in ONE transaction: the consent
@@ -52,17 +51,12 @@ export interface IngestResult {
   readonly alreadyCommitted?: boolean;
 }
 
-function consentPurposes(draft: DraftRecord): Purpose[] {
-  return (draft.consent?.purposes ?? []).filter((p): p is Purpose => purposeSchema.safeParse(p).success);
-}
-
 export async function ingestBatch(store: Store, batch: IngestBatch, settings: IngestSettings): Promise<IngestResult> {
   return store.transaction((tx) => ingestInTransaction(tx, batch, settings));
 }
 
 async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: IngestSettings): Promise<IngestResult> {
   const now = settings.now.toISOString();
-  const today = amsterdamDate(settings.now);
   const counts = emptyRunCounts();
   counts.read = batch.read;
   counts.pages = 1;
@@ -76,11 +70,7 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   const quarantine: Rejection[] = [...batch.rejections] as Rejection[];
   // A page may hold one record twice (E16) or two versions of it; PostgreSQL refuses an upsert
   // that touches one key twice, so keep the newest, count the rest, quarantine true conflicts.
-  const stateOf = (r: EdgeRecord): IncomingState => ({
-    version: r.draft.source.version, mappingVersion: batch.mappingVersion, modifiedAt: r.draft.source.modified_at ?? null,
-    contentHash: draftHash(r.draft), deleted: r.draft.source.deleted === true,
-  });
-  const deduped = dedupeBatch(batch.records as EdgeRecord[], (r) => r.draft.source.record_key, stateOf);
+  const deduped = dedupeBatch(batch.records as EdgeRecord[], (r) => r.draft.source.record_key, (r) => incomingState(r.draft, batch.mappingVersion));
   const kept = [...deduped.kept];
   counts.absorbed += deduped.superseded.length;
   for (const conflict of deduped.conflicts) {
@@ -93,90 +83,76 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   // A consent deleted at the source (FHIR DELETE) permits nothing from now on. A retraction that
   // comes with its document (entered-in-error) keeps that status, so rule CR16 can name it.
   const deletedConsentKeys = kept.filter((r) => r.draft.source.deleted && r.draft.record_kind === 'consent' && !r.consentDocument).map((r) => r.draft.source.record_key);
-  if (deletedConsentKeys.length > 0) await tx.markConsentDeleted(deletedConsentKeys, now);
+  const deletedConsentPersons = deletedConsentKeys.length > 0 ? await tx.markConsentDeleted(deletedConsentKeys, now) : [];
 
+  const scope = {
+    partnerId: batch.partnerId, runId: batch.runId, batchId: batch.batchId, connector: batch.connector, mappingVersion: batch.mappingVersion,
+    now: settings.now, purposes: settings.purposes, maxWaitDays: settings.maxWaitDays, consentReadable: batch.consentReadable,
+  };
+
+  // Pending records of persons whose consent changed are decided again first (see release-pending.ts for the lock order).
+  let released = 0;
+  const changedPersons = [...new Set([...documents.map((d) => d.person), ...deletedConsentPersons])];
+  if (batch.consentReadable && changedPersons.length > 0) {
+    const inThisBatch = new Set(kept.map((r) => r.draft.source.record_key));
+    const waitingElsewhere = (await tx.loadPendingByPerson(changedPersons)).filter((p) => !(p.partnerId === batch.partnerId && inThisBatch.has(p.recordKey)));
+    const release = await releasePending(tx, waitingElsewhere, { ...scope, heldLocks: new Set([`${batch.partnerId}|${batch.stream}`]) });
+    released = release.logEntries;
+    for (const streamCounts of release.byStream.values()) {
+      if (streamCounts.partnerId === batch.partnerId) await tx.addRunCounts(batch.runId, streamCounts.stream, { released: streamCounts.released, lapsed: streamCounts.lapsed });
+    }
+  }
+
+  // Decide, log, normalise and upsert the live records of the page.
   const live = kept.filter((r) => !r.draft.source.deleted);
   const persons = [...new Set(live.map((r) => r.draft.person).filter((p): p is string => p !== undefined))];
-  const consentState = batch.consentReadable ? await tx.loadConsentDocuments(persons) : new Map<string, readonly ConsentDocument[]>();
-  const waiting = new Map((await tx.loadPendingByPerson(persons)).map((p) => [`${p.partnerId}|${p.recordKey}`, p.waitingSince]));
+  const waiting = new Map((await tx.loadPendingByPerson(persons)).map((p) => [`${p.partnerId}|${p.recordKey}`, p]));
+  const outcome = await decideAndStore(tx, scope, live.map((r) => ({ draft: r.draft, waitingSince: waiting.get(`${batch.partnerId}|${r.draft.source.record_key}`)?.waitingSince ?? now })));
+  counts.stored = outcome.stored;
+  counts.unchanged = outcome.unchanged;
+  counts.stale = outcome.stale;
+  counts.refused = outcome.refused.length;
+  counts.pending = outcome.pending.length;
+  quarantine.push(...outcome.conflicts);
 
-  // Decide every live record; consent records are kept as proof of consent (rule CR00).
-  const decided = live.map((record) => {
-    const draft = record.draft;
-    if (draft.record_kind === 'consent') {
-      const purposes = consentPurposes(draft);
-      const decision: RecordDecision = {
-        outcome: purposes.length > 0 ? 'permit' : 'refuse',
-        permitted: purposes,
-        perPurpose: purposes.map((purpose) => ({ purpose, decision: { outcome: 'permit', rule: 'CR00-consent-record', consentRef: draft.source.record_ref } as const })),
-      };
-      return { record, decision, waitingSince: now };
+  // Tombstones need no consent (trajectory format §4): remove what is stored, count them all.
+  const tombstones = kept.filter((r) => r.draft.source.deleted);
+  if (tombstones.length > 0) {
+    const existing = await tx.loadRowStates(batch.partnerId, tombstones.map((r) => r.draft.source.record_key));
+    const removals: RecordWrite[] = tombstones.filter((r) => existing.has(r.draft.source.record_key)).map((r) => ({
+      op: 'remove', partnerId: batch.partnerId, recordKey: r.draft.source.record_key, recordRef: r.draft.source.record_ref, reason: 'source-deleted', runId: batch.runId,
+    }));
+    if (removals.length > 0) await tx.applyWrites(removals);
+    counts.deleted = tombstones.length;
+  }
+
+  // The pending table follows the store's upsert rules too: an older version never replaces a
+  // waiting newer one, and the same version with other content is a version conflict (E18).
+  const toWait = outcome.pending.filter(({ draft }) => {
+    const held = waiting.get(`${batch.partnerId}|${draft.source.record_key}`);
+    if (!held) return true;
+    const verdict = decideUpsert(incomingState(draft, batch.mappingVersion), { ...incomingState(held.draft, held.mappingVersion) });
+    if (verdict === 'conflict') {
+      quarantine.push({ sourceRef: draft.source.record_ref, stage: 'map', reason: 'version-conflict', field: 'meta.versionId', expected: 'one content per source version' });
+      counts.pending -= 1;
+      return false;
     }
-    const waitingSince = waiting.get(`${batch.partnerId}|${draft.source.record_key}`) ?? now;
-    const lookup = batch.consentReadable
-      ? { kind: 'found' as const, documents: consentState.get(draft.person ?? '') ?? [] }
-      : { kind: 'unreachable' as const };
-    const decision = decideRecord(settings.purposes, { lookup, today, now, waitingSince, maxWaitDays: settings.maxWaitDays });
-    return { record, decision, waitingSince };
+    if (verdict === 'stale') {
+      counts.pending -= 1;
+      counts.stale += 1;
+      return false;
+    }
+    return true;
   });
-
-  const logContents: ConsentLogContent[] = decided.map(({ record, decision }) => ({
-    kind: 'decision',
-    at: now,
-    partnerId: batch.partnerId,
-    person: record.draft.person ?? null,
-    recordRef: record.draft.source.record_ref,
-    outcome: decision.outcome,
-    purposes: decision.perPurpose.map(({ purpose, decision: d }) => ({
-      purpose, outcome: d.outcome, rule: d.rule,
-      ...('reason' in d && d.reason ? { reason: d.reason } : {}),
-      ...(d.consentRef ? { consentRef: d.consentRef } : {}),
-    })),
-    runId: batch.runId,
-    batchId: batch.batchId,
-  }));
-  const logEntries = logContents.length > 0 ? await tx.appendConsentLog(logContents) : [];
-
-  // Normalise and upsert what was permitted; tombstones need no consent (trajectory format §4).
-  const permitted = decided.flatMap(({ record, decision }, index) =>
-    decision.outcome === 'permit' ? [{ record, purposes: decision.permitted, entryHash: logEntries[index]?.hash }] : []);
-  const keys = [...permitted.map((p) => p.record.draft.source.record_key), ...kept.filter((r) => r.draft.source.deleted).map((r) => r.draft.source.record_key)];
-  const existing = keys.length > 0 ? await tx.loadRowStates(batch.partnerId, keys) : new Map();
-  const writes: RecordWrite[] = [];
-  const lineage = { ingestedAt: now, connector: batch.connector, mappingVersion: batch.mappingVersion, batchId: batch.batchId };
-
-  for (const { record, purposes, entryHash } of permitted) {
-    const stored = finaliseRecord(record.draft, purposes, { ...lineage, consentDecision: entryHash ? `cl1:${entryHash}` : undefined });
-    const current = existing.get(stored.source.record_key);
-    const verdict = decideUpsert(stateOf(record), current ? { ...current, contentHash: current.draftHash ?? current.contentHash } : undefined);
-    if (verdict === 'insert' || verdict === 'replace') { writes.push({ op: verdict, record: stored, runId: batch.runId }); counts.stored += 1; }
-    else if (verdict === 'noop') {
-      if (current && current.purposesKey !== [...purposes].sort().join(',')) { writes.push({ op: 'replace', record: stored, runId: batch.runId }); counts.stored += 1; }
-      else { writes.push({ op: 'touch', partnerId: batch.partnerId, recordKey: stored.source.record_key }); counts.unchanged += 1; }
-    }
-    else if (verdict === 'stale') counts.stale += 1;
-    else quarantine.push({ sourceRef: stored.source.record_ref, stage: 'map', reason: 'version-conflict', field: 'meta.versionId', expected: 'one content per source version' });
-  }
-  for (const record of kept.filter((r) => r.draft.source.deleted)) {
-    const source = record.draft.source;
-    if (existing.has(source.record_key)) {
-      writes.push({ op: 'remove', partnerId: batch.partnerId, recordKey: source.record_key, recordRef: source.record_ref, reason: 'source-deleted', runId: batch.runId });
-    }
-    counts.deleted += 1;
-  }
-  if (writes.length > 0) await tx.applyWrites(writes);
-
-  const pending = decided.filter((d) => d.decision.outcome === 'pending');
-  counts.pending = pending.length;
-  counts.refused = decided.filter((d) => d.decision.outcome === 'refuse').length;
-  if (pending.length > 0) {
-    await tx.savePending(pending.map(({ record, waitingSince }) => ({
-      partnerId: batch.partnerId, stream: batch.stream, recordKey: record.draft.source.record_key, person: record.draft.person ?? '',
-      draft: record.draft, connector: batch.connector, mappingVersion: batch.mappingVersion, waitingSince, runId: batch.runId,
+  if (toWait.length > 0) {
+    await tx.savePending(toWait.map(({ draft, waitingSince }) => ({
+      partnerId: batch.partnerId, stream: batch.stream, recordKey: draft.source.record_key, person: draft.person ?? '',
+      draft, connector: batch.connector, mappingVersion: batch.mappingVersion, waitingSince, runId: batch.runId,
     })));
   }
-  const resolved = decided.filter((d) => d.decision.outcome !== 'pending' && waiting.has(`${batch.partnerId}|${d.record.draft.source.record_key}`));
-  if (resolved.length > 0) await tx.deletePending(resolved.map((d) => ({ partnerId: batch.partnerId, recordKey: d.record.draft.source.record_key })));
+  const stillPending = new Set(outcome.pending.map((c) => c.draft.source.record_key));
+  const resolved = live.filter((r) => waiting.has(`${batch.partnerId}|${r.draft.source.record_key}`) && !stillPending.has(r.draft.source.record_key));
+  if (resolved.length > 0) await tx.deletePending(resolved.map((r) => ({ partnerId: batch.partnerId, recordKey: r.draft.source.record_key })));
 
   counts.quarantined = quarantine.length;
   if (quarantine.length > 0) {
@@ -184,5 +160,5 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   }
   await tx.saveCursor(batch.partnerId, batch.stream, batch.cursor as Cursor, batch.runId);
   await tx.addRunCounts(batch.runId, batch.stream, counts);
-  return { counts, logEntries: logEntries.length };
+  return { counts, logEntries: outcome.logEntries + released };
 }

@@ -1,6 +1,8 @@
-import type { RunCounts } from '../store/store.js';
+import { emptyRunCounts, type RunCounts } from '../store/store.js';
 
 /**
+ * `released` and `lapsed` (pending records of earlier reads decided now) stand outside the balance.
+ *
  * Nothing is lost silently (brief, invariant 5): per stream, every record read is accounted for
  * exactly once. A run whose balance does not close fails loudly.
  */
@@ -15,7 +17,7 @@ export function accounted(c: RunCounts): number {
 }
 
 export function runBalance(streams: Readonly<Record<string, RunCounts>>): Balance {
-  const totals: RunCounts = { read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0 };
+  const totals: RunCounts = emptyRunCounts();
   const problems: string[] = [];
   for (const [stream, counts] of Object.entries(streams)) {
     for (const key of Object.keys(totals) as Array<keyof RunCounts>) totals[key] += counts[key];

@@ -114,10 +114,14 @@ export interface RunCounts {
   pending: number;
   absorbed: number;
   pages: number;
+  /** Pending records of earlier reads stored now (outside the balance). */
+  released: number;
+  /** Pending records of earlier reads refused now (outside the balance). */
+  lapsed: number;
 }
 
 export const emptyRunCounts = (): RunCounts => ({
-  read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0,
+  read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0, released: 0, lapsed: 0,
 });
 
 export interface NewSyncRun {

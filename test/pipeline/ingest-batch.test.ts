@@ -20,6 +20,15 @@ function trajectory(who: string, id: string): DraftRecord {
   };
 }
 
+function consentDraft(who: string, id: string): DraftRecord {
+  return {
+    record_kind: 'consent', person: who,
+    subject: { as_of: '2025-01-20', age_band: 'UNKNOWN' },
+    source: { partner_id: 'ggz-altrecht', record_ref: `ggz-altrecht:Consent/${id}/_history/1`, record_key: `ggz-altrecht:Consent/${id}`, version: '1', modified_at: '2025-01-20T10:35:02.000Z' },
+    consent: { status: 'active', purposes: ['P_MONITOR_REGIO'], given_date: '2025-01-20', valid_until: '2027-01-19', form: 'written' },
+  };
+}
+
 const monitorOnly: ConsentDocument = {
   consentKey: 'ggz-altrecht:Consent/cns-1', consentRef: 'ggz-altrecht:Consent/cns-1/_history/1', version: '1', person, status: 'active',
   recordedAt: '2025-01-20T10:32:00Z', lastUpdated: '2025-01-20T10:35:02Z', understood: true, regionAllowed: true, actionAllowed: true,
@@ -84,6 +93,30 @@ describe('ingestBatch', () => {
     expect(result.counts).toMatchObject({ stored: 0, pending: 2 });
     const entries = await store.readConsentLog({ fromSeq: 1, limit: 10 });
     expect(entries.flatMap((e) => e.content.purposes.map((p) => p.rule))).toEqual(Array(4).fill('CR01-source-unreachable'));
+  });
+
+  it("stores a waiting record as soon as its person's consent arrives, and counts it released", async () => {
+    await ingestBatch(store, batch(), settings);
+    const strangersConsent: ConsentDocument = { ...monitorOnly, consentKey: 'ggz-altrecht:Consent/cns-2', consentRef: 'ggz-altrecht:Consent/cns-2/_history/1', person: stranger };
+    const consentPage = batch({
+      stream: 'Consent', batchId: 'b1-r-test-1-Consent-a0-p00001', read: 1, rejections: [],
+      records: [{ draft: consentDraft(stranger, 'cns-2'), consentDocument: strangersConsent }],
+    });
+    await ingestBatch(store, consentPage, { ...settings, now: new Date('2025-06-03T07:00:00Z') });
+    expect((await store.getRecord('ggz-altrecht', 'ggz-altrecht:EpisodeOfCare/eoc-2'))?.purposes).toEqual(['P_MONITOR_REGIO']);
+    expect(await store.countPending()).toBe(0);
+    const run = await store.getRun('r-test-1');
+    expect(run?.streams.EpisodeOfCare).toMatchObject({ pending: 1, released: 1 });
+    expect((await store.verifyConsentLog()).ok).toBe(true);
+  });
+
+  it('quarantines a waiting record whose same version comes back with other content (E18)', async () => {
+    await ingestBatch(store, batch(), settings);
+    const changed = trajectory(stranger, 'eoc-2');
+    const again = batch({ batchId: 'b1-r-test-1-EpisodeOfCare-a0-p00002', read: 1, rejections: [], records: [{ draft: { ...changed, subject: { as_of: '2025-02-03', age_band: 'A45_54' } } }] });
+    const result = await ingestBatch(store, again, settings);
+    expect(result.counts).toMatchObject({ pending: 0, quarantined: 1 });
+    expect((await store.listQuarantine({ runId: 'r-test-1' })).map((q) => q.reason)).toContain('version-conflict');
   });
 
   it('leaves store, log and cursor untouched when the transaction fails', async () => {
