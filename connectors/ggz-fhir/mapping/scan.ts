@@ -28,15 +28,20 @@ class Walk {
     const way = this.#way;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i += 1) {
+        const child: unknown = node[i];
+        if (typeof child !== 'object' || child === null) continue;
         way.push(i);
-        this.visit(node[i], depth + 1);
+        this.visit(child, depth + 1);
         way.pop();
       }
       return;
     }
     const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
+    // `for…in` reads V8's enum cache instead of allocating a key array per object.
+    for (const key in record) {
       const value = record[key];
+      // Leaves (strings, numbers, booleans) hold nothing to find, so the walk does not step into them.
+      if (typeof value !== 'object' || value === null || !Object.hasOwn(record, key)) continue;
       way.push(key);
       if (this.modifier === undefined && key === 'modifierExtension' && Array.isArray(value) && value.length > 0) this.modifier = pathOf(way);
       this.visit(value, depth + 1);
