@@ -48,9 +48,16 @@ export interface FoundExtension {
 
 /** The one extension with this URL (spec §2: at most one of each), undefined, or a refusal. */
 export function singleExtension(extensions: readonly Extension[] | undefined, url: string): FoundExtension | undefined | Refusal {
-  const found = (extensions ?? []).flatMap((extension, i) => (extension.url === url ? [{ extension, field: `extension[${i}]` }] : []));
-  if (found.length > 1) return { stage: 'validate', reason: 'invalid-value', field: found[1]?.field ?? 'extension', expected: `at most one extension ${url}` };
-  return found[0];
+  // A loop rather than flatMap: this runs for every werkbrug extension of every resource.
+  let found: FoundExtension | undefined;
+  const list = extensions ?? [];
+  for (let i = 0; i < list.length; i += 1) {
+    const extension = list[i];
+    if (extension?.url !== url) continue;
+    if (found !== undefined) return { stage: 'validate', reason: 'invalid-value', field: `extension[${i}]`, expected: `at most one extension ${url}` };
+    found = { extension, field: `extension[${i}]` };
+  }
+  return found;
 }
 
 /** A Coding of the named system whose code is in `codes`; a wrong system or code is `unknown-code`. */
