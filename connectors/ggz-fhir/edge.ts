@@ -11,7 +11,7 @@ import { scanResource } from './mapping/scan.js';
 import { sourceOf, withContentVersion } from './mapping/source-ref.js';
 import { deletionTombstone, tombstone } from './mapping/tombstone.js';
 import { mapTrajectory } from './mapping/trajectory.js';
-import { consentSchema, episodeOfCareSchema, resourceEnvelopeSchema, serviceRequestSchema } from './source-schema.js';
+import { episodeOfCareSchema, resourceEnvelopeSchema, safeParseConsent, serviceRequestSchema } from './source-schema.js';
 
 /**
  * `Connector.edge` for the ggz: parse → validate → pseudonymise + minimise → draft, per item, pure.
@@ -112,7 +112,7 @@ function mapItem(item: ResourceItem, source: SourceRef, context: EdgeContext, un
     const mapped = mapTrajectory(parsed.data, { source, person, context, codeTokens: item.codeTokens });
     return mapped === 'no-start' ? { draft: tombstone('EpisodeOfCare', source) } : finish(mapped);
   }
-  const parsed = consentSchema.safeParse(item.resource);
+  const parsed = safeParseConsent(item.resource);
   if (!parsed.success) return issueRejection(parsed.error, item.resource);
   // Rule 9: a Consent without patient permits nothing and is quarantined.
   if (parsed.data.patient === undefined) return { stage: 'validate', reason: 'required-missing', field: 'patient', expected: 'a reference to the Patient' };
@@ -142,7 +142,7 @@ function mapItem(item: ResourceItem, source: SourceRef, context: EdgeContext, un
 function retraction(item: ResourceItem, source: SourceRef, context: EdgeContext): EdgeRecord {
   const draft = tombstone(item.stream, source);
   if (item.stream !== 'Consent') return { draft };
-  const parsed = consentSchema.safeParse(item.resource);
+  const parsed = safeParseConsent(item.resource);
   if (!parsed.success || parsed.data.patient === undefined) return { draft };
   const person = resolvePerson(parsed.data.patient, 'patient', parsed.data.contained, item.patient, context);
   if (isRefusal(person)) return { draft };

@@ -10,7 +10,7 @@ import { isFhirDate, isFhirDateTime, isFhirInstant } from './mapping/dates.js';
  *
  * The schemas every resource of a page passes through are wrapped in `z.compile`: zod's generated
  * fast path, with the same results and the same issues (an input that fails is re-run on the
- * ordinary parser, which names the issues). `consentSchema` is recursive and cannot be compiled.
+ * ordinary parser, which names the issues). `consentSchema` is recursive: see `safeParseConsent`.
  */
 const reason = (r: 'invalid-date' | 'invalid-value') => ({ params: { reason: r } });
 
@@ -122,20 +122,23 @@ export interface ConsentProvisionSource {
   [extra: string]: unknown;
 }
 
-/** `provision` nests to any depth in FHIR; the mapping reads one level of exceptions (§5 rule 5). */
-export const consentProvisionSchema: z.ZodType<ConsentProvisionSource> = z.looseObject({
+const provisionShape = {
   type: r4Code(['permit', 'deny'] as const).optional(),
   period: periodSchema.optional(),
   actor: z.array(z.looseObject({ role: codeableConceptSchema, reference: referenceSchema })).optional(),
   action: z.array(codeableConceptSchema).optional(),
   purpose: z.array(codingSchema).optional(),
+};
+
+/** `provision` nests to any depth in FHIR; the mapping reads one level of exceptions (§5 rule 5). */
+export const consentProvisionSchema: z.ZodType<ConsentProvisionSource> = z.looseObject({
+  ...provisionShape,
   get provision() {
     return z.array(consentProvisionSchema).optional();
   },
 });
 
-/** Consent, the client's permission to share for a purpose (§3.4). `patient` is checked by the mapping (§5 rule 9). */
-export const consentSchema = z.looseObject({
+const consentShape = {
   resourceType: z.literal('Consent'),
   id: fhirId,
   meta: metaSchema.optional(),
@@ -149,9 +152,33 @@ export const consentSchema = z.looseObject({
   dateTime: fhirDateTime.optional(),
   policy: z.array(z.looseObject({ authority: z.string().optional(), uri: z.string().optional() })).optional(),
   policyRule: codeableConceptSchema.optional(),
-  provision: consentProvisionSchema.optional(),
-});
+};
+
+/** Consent, the client's permission to share for a purpose (§3.4). `patient` is checked by the mapping (§5 rule 9). */
+export const consentSchema = z.looseObject({ ...consentShape, provision: consentProvisionSchema.optional() });
 export type Consent = z.infer<typeof consentSchema>;
+
+// A recursive schema cannot be compiled. Nearly every Consent nests its provisions at most two
+// levels deep (the provision and its exceptions), where the same schema written out two levels
+// deep, compiled, validates the same elements in the same order and gives the same result; a
+// deeper Consent, rare, takes the recursive schema.
+const consentTwoLevelsSchema: z.ZodType<Consent> = z.compile(
+  z.looseObject({
+    ...consentShape,
+    provision: z.looseObject({ ...provisionShape, provision: z.array(z.looseObject(provisionShape)).optional() }).optional(),
+  }),
+);
+
+function nestsBelowExceptions(resource: unknown): boolean {
+  const top = typeof resource === 'object' && resource !== null ? (resource as { provision?: unknown }).provision : undefined;
+  const exceptions = typeof top === 'object' && top !== null ? (top as { provision?: unknown }).provision : undefined;
+  return Array.isArray(exceptions) && exceptions.some((p) => typeof p === 'object' && p !== null && (p as { provision?: unknown }).provision !== undefined);
+}
+
+/** `consentSchema.safeParse`, on the compiled two-level schema when the Consent nests no deeper. */
+export function safeParseConsent(resource: unknown): z.ZodSafeParseResult<Consent> {
+  return nestsBelowExceptions(resource) ? consentSchema.safeParse(resource) : consentTwoLevelsSchema.safeParse(resource);
+}
 
 /** What every resource of a page must have before anything else is read (parse stage). */
 export const resourceEnvelopeSchema = z.compile(
