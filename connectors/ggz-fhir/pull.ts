@@ -136,6 +136,7 @@ function nextLinkOrError(bundle: Parameters<typeof nextLinkOf>[0], base: string)
 /** Finds the Patient of a match: on the page (include), else by a read; 404/410 mark it unresolvable (E10). */
 class PatientReader {
   readonly #read = new Map<string, PatientLookup>();
+  #origins: readonly string[] | undefined;
 
   constructor(
     private readonly config: GgzFhirConfig,
@@ -146,7 +147,8 @@ class PatientReader {
   async lookup(reference: unknown, includes: ReadonlyMap<string, unknown>): Promise<PatientLookup> {
     const target = subjectTarget(reference);
     if (target.kind !== 'patient') return { kind: 'not-needed' };
-    const origins = [new URL(this.config.baseUrl).origin, new URL(this.streamBase).origin];
+    // Parsed on first need and kept: the bases do not change within a pull, and this runs per match.
+    const origins = (this.#origins ??= [new URL(this.config.baseUrl).origin, new URL(this.streamBase).origin]);
     if (target.base !== undefined && !origins.includes(originOf(target.base))) return { kind: 'unresolvable', why: 'other-server' };
     const included = includes.get(target.id);
     if (included !== undefined) return { kind: 'found', via: 'include', resource: included };
