@@ -124,16 +124,19 @@ function formatAmsterdamDate(ms: number): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
-// Asking ICU costs microseconds per call. Since 1940 Amsterdam's offset from UTC is a whole number
-// of hours and it changes on the hour, so the Amsterdam date is the same for every instant of one
-// UTC hour: from 1970 on, dates are remembered per hour (a bounded cache, emptied when full).
+// Asking ICU costs ~10 µs per call, and consents ask for every lastUpdated. From 1970 on,
+// Amsterdam is UTC+1 or UTC+2, changing on the hour: before 22:00 UTC its date is the UTC date,
+// and from 22:00 it is the same for every instant of one UTC hour, so ICU is asked once per such
+// hour (a bounded cache, emptied when full). Checked hour by hour against ICU for 1970–2199.
 const amsterdamDayOfHour = new Map<number, string>();
 const hourMs = 3_600_000;
+const fastUntilMs = Date.UTC(9000, 0, 1);
 
 /** The Amsterdam calendar date (`YYYY-MM-DD`) of an instant: a date taken from a date-time (§2.3). */
 export function amsterdamDate(ms: number): string {
-  if (!(ms >= 0)) return formatAmsterdamDate(ms);
+  if (!(ms >= 0 && ms < fastUntilMs)) return formatAmsterdamDate(ms);
   const hour = Math.floor(ms / hourMs);
+  if (hour % 24 < 22) return new Date(ms).toISOString().slice(0, 10);
   const known = amsterdamDayOfHour.get(hour);
   if (known !== undefined) return known;
   const day = formatAmsterdamDate(ms);
