@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import { z } from 'zod';
 import type { EdgeContext } from '../src/connector/connector.js';
@@ -27,9 +28,13 @@ export interface PullResult {
   readonly read: number;
 }
 
-/** `b1-<run>-<stream>-a<attempt>-p<page>`: no ':' (BullMQ job ids), unique per attempt. */
-export function batchIdOf(runId: string, stream: string, attempt: number, page: number): string {
-  return `b1-${runId}-${stream.replace(/[^A-Za-z0-9_-]/g, '_')}-a${attempt}-p${String(page).padStart(5, '0')}`;
+/**
+ * `b1-<run>-<stream>-<pass>-p<page>`: no ':' (BullMQ job ids). `pass` is new for every run of the
+ * processor: a job handed to another worker after a crash (stalled) keeps its `attemptsMade`, so an
+ * attempt number would give its pages the ids of pages already committed, and they would be skipped.
+ */
+export function batchIdOf(runId: string, stream: string, pass: string, page: number): string {
+  return `b1-${runId}-${stream.replace(/[^A-Za-z0-9_-]/g, '_')}-${pass}-p${String(page).padStart(5, '0')}`;
 }
 
 export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: QueueEvents) {
@@ -45,6 +50,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
       regionOfGemeente: runtime.reference.regionOfGemeente,
       gemeenteCodeOfName: runtime.reference.gemeenteCodeOfName,
     };
+    const pass = randomBytes(3).toString('hex');
     let pages = 0;
     let read = 0;
     let previous: Promise<unknown> | undefined;
@@ -59,7 +65,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
           runId: data.runId,
           partnerId: data.partnerId,
           stream: data.stream,
-          batchId: batchIdOf(data.runId, data.stream, job.attemptsMade, pages),
+          batchId: batchIdOf(data.runId, data.stream, pass, pages),
           connector: `${binding.connector.id}@${binding.connector.version}`,
           mappingVersion: binding.connector.mappingVersion,
           cursor: { ...page.cursor },

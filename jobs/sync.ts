@@ -33,12 +33,27 @@ export interface SyncResult {
 export function failureCode(error: unknown): ErrorCode {
   if (isWerkbrugError(error)) return error.code;
   const head = error instanceof Error ? /^(WB_[A-Z_]+)(?:\s|$)/.exec(error.message)?.[1] : undefined;
-  return errorCodes.find((code) => code === head) ?? 'WB_PARTNER_UNREACHABLE';
+  return errorCodes.find((code) => code === head) ?? 'WB_PIPELINE_JOB_FAILED';
 }
 
 export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEvents) {
+  const orchestrate = runOrchestrator(runtime, pull, pullEvents);
   return async (job: Job<unknown>): Promise<SyncResult> => {
     const data = syncJobSchema.parse(job.data);
+    try {
+      return await orchestrate(job, data);
+    } catch (error) {
+      // Whatever broke the orchestration itself, the run must not stay `running` for ever.
+      const code = failureCode(error);
+      await runtime.store.finishRun(data.runId, { status: 'failed', finishedAt: runtime.now().toISOString(), errorCode: code, errorMessage: `sync failed: ${error instanceof Error ? error.message : 'unknown error'}`.slice(0, 500) }).catch(() => undefined);
+      runtime.logger.error({ queue: syncQueue, run: data.runId, partner: data.partnerId, ...errorFields(error) }, 'sync run failed');
+      throw error;
+    }
+  };
+}
+
+function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents) {
+  return async (job: Job<unknown>, data: SyncJobData): Promise<SyncResult> => {
     const binding = bindPartner(runtime, data.partnerId);
     const log = runtime.logger.child({ queue: syncQueue, jobId: job.id, run: data.runId, partner: data.partnerId });
     const streams = binding.connector.describe(binding.settings).streams;
@@ -56,11 +71,16 @@ export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEv
       }
     };
 
+    // Consent first, then deletions (a Consent DELETE is a withdrawal), then the data streams in
+    // parallel: data records are decided on this run's consent state, deletions included.
     let consentReadable = true;
     for (const stream of streams.filter((s) => s.role === 'consent')) {
       if (!(await pullStream(stream.name, true))) consentReadable = false;
     }
-    await Promise.all(streams.filter((s) => s.role !== 'consent').map((s) => pullStream(s.name, consentReadable)));
+    for (const stream of streams.filter((s) => s.role === 'deletions')) {
+      if (!(await pullStream(stream.name, consentReadable))) consentReadable = false;
+    }
+    await Promise.all(streams.filter((s) => s.role === 'data').map((s) => pullStream(s.name, consentReadable)));
 
     const swept = await sweepOverduePending(runtime, { runId: data.runId, partnerId: data.partnerId, consentReadable });
     if (swept.released + swept.lapsed > 0) log.info(swept, 'overdue pending records decided');

@@ -20,6 +20,7 @@ export const errorCatalog = {
   WB_RECORD_UNMAPPABLE: { retryable: false, action: 'Quarantined. Ask the partner to correct the record at the source.' },
   WB_CONSENT_SOURCE_UNREACHABLE: { retryable: true, action: 'None: decisions that need consent stay pending until the consent source is read again.' },
   WB_CONSENT_LOG_BROKEN: { retryable: false, action: 'The consent log failed verification. Stop writing, keep the store as it is, and call the privacy officer.' },
+  WB_PIPELINE_JOB_FAILED: { retryable: false, action: 'A queue job failed for a reason outside the partner and the store (for example a worker that crashed again and again). Read the failed job and the logs, then start the run again.' },
   WB_PIPELINE_UNBALANCED: { retryable: false, action: 'A sync run read more or fewer records than it accounted for. Keep the run and report it: this is a werkbrug bug.' },
   WB_KEY_INVALID: { retryable: false, action: 'Set WERKBRUG_PSEUDONYM_KEY to 32 random bytes (64 hex characters or base64) and WERKBRUG_PSEUDONYM_KEY_ID to a key id.' },
 } as const satisfies Record<string, { retryable: boolean; action: string }>;

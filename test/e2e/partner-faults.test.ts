@@ -29,6 +29,15 @@ function pullJobId(runId: string, stream: string): string {
 describe('partner faults end in retries, never in a gap or a double count', () => {
   let baseline: Baseline;
   let harness: PipelineHarness | undefined;
+  // Requests of the deletions stream's history of `type` in a clean run, its next-link pages
+  // (journaled as `/fhir`) included: they all come before any data stream starts.
+  const historyRequests = (b: Baseline, type: string): number => {
+    const isHistory = (path: string): boolean => path.startsWith(`/fhir/${type}/_history`);
+    const start = b.journal.findIndex((e) => isHistory(e.path));
+    if (start < 0) return 0;
+    const end = b.journal.findIndex((e, i) => i > start && !isHistory(e.path) && e.path !== '/fhir');
+    return (end < 0 ? b.journal.length : end) - start;
+  };
 
   beforeAll(async () => {
     baseline = await cleanBaseline(options);
@@ -42,15 +51,17 @@ describe('partner faults end in retries, never in a gap or a double count', () =
   it('transient faults (503, 429, truncate, reset, malformed, hang, delay) are retried: same store, same counts as a clean sync', async () => {
     harness = await PipelineHarness.start({ ...options, http: { timeoutMs: 1500 } });
     const h = harness;
-    // The Consent stream runs alone first, so its page numbers are certain; the data streams run in parallel.
+    // Consent runs alone first, then the deletions stream (whose `/fhir/EpisodeOfCare/_history`
+    // requests a path-prefix rule on `/fhir/EpisodeOfCare` also sees), then the data streams.
+    const eocHistory = historyRequests(baseline, 'EpisodeOfCare');
     const rules = {
       truncate: await h.armFault({ match: { path: '/fhir/Consent' }, fault: { type: 'truncate', bytes: 200 }, skip: 1, times: 1 }),
       reset: await h.armFault({ match: { path: '/fhir/Consent' }, fault: { type: 'reset' }, skip: 3, times: 1 }),
       malformed: await h.armFault({ match: { path: '/fhir/Consent' }, fault: { type: 'malformed' }, skip: 5, times: 1 }),
       unavailable: await h.armFault({ match: { path: '/fhir/ServiceRequest' }, fault: { type: 'http-error', status: 503, retryAfterSeconds: 1 }, skip: 1, times: 1 }),
       hang: await h.armFault({ match: { path: '/fhir/ServiceRequest' }, fault: { type: 'hang' }, skip: 3, times: 1 }),
-      throttled: await h.armFault({ match: { path: '/fhir/EpisodeOfCare' }, fault: { type: 'http-error', status: 429, retryAfterSeconds: 1 }, skip: 0, times: 1 }),
-      delay: await h.armFault({ match: { path: '/fhir/EpisodeOfCare' }, fault: { type: 'delay', ms: 5000 }, skip: 3, times: 1 }),
+      throttled: await h.armFault({ match: { path: '/fhir/EpisodeOfCare' }, fault: { type: 'http-error', status: 429, retryAfterSeconds: 1 }, skip: eocHistory, times: 1 }),
+      delay: await h.armFault({ match: { path: '/fhir/EpisodeOfCare' }, fault: { type: 'delay', ms: 5000 }, skip: eocHistory + 3, times: 1 }),
     };
 
     const run = await h.sync();
@@ -88,8 +99,9 @@ describe('partner faults end in retries, never in a gap or a double count', () =
   it('a fault that outlasts the retries fails the run and its job, keeps the cursor at what was stored, and the next run fills the rest', async () => {
     harness = await PipelineHarness.start(options);
     const h = harness;
-    // Two EpisodeOfCare requests pass (its first pages), then every one answers 500 until removed.
-    await h.armFault({ match: { path: '/fhir/EpisodeOfCare' }, fault: { type: 'http-error', status: 500 }, skip: 2, times: 0 });
+    // The deletions stream's EpisodeOfCare history and two EpisodeOfCare search pages pass, then
+    // every request answers 500 until removed.
+    await h.armFault({ match: { path: '/fhir/EpisodeOfCare' }, fault: { type: 'http-error', status: 500 }, skip: historyRequests(baseline, 'EpisodeOfCare') + 2, times: 0 });
 
     const failedRun = await h.sync();
 
