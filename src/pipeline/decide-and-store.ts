@@ -55,10 +55,16 @@ function consentPurposes(draft: DraftRecord): Purpose[] {
 }
 
 /** A consent record is kept, for the purposes it names, as proof of consent (rule CR00). */
-function consentRecordDecision(draft: DraftRecord): RecordDecision {
+function consentRecordDecision(draft: DraftRecord, regionPurposes: readonly Purpose[]): RecordDecision {
   const purposes = consentPurposes(draft);
+  if (purposes.length === 0) {
+    return {
+      outcome: 'refuse', permitted: [],
+      perPurpose: regionPurposes.map((purpose) => ({ purpose, decision: { outcome: 'refuse', rule: 'CR18-consent-record-unusable', reason: 'not-understood' } as const })),
+    };
+  }
   return {
-    outcome: purposes.length > 0 ? 'permit' : 'refuse',
+    outcome: 'permit',
     permitted: purposes,
     perPurpose: purposes.map((purpose) => ({ purpose, decision: { outcome: 'permit', rule: 'CR00-consent-record', consentRef: draft.source.record_ref } as const })),
   };
@@ -73,7 +79,7 @@ export async function decideAndStore(tx: StoreTx, scope: DecisionScope, candidat
 
   const decided = candidates.map((candidate) => {
     const draft = candidate.draft;
-    if (draft.record_kind === 'consent') return { candidate, decision: consentRecordDecision(draft) };
+    if (draft.record_kind === 'consent') return { candidate, decision: consentRecordDecision(draft, scope.purposes) };
     const lookup = scope.consentReadable
       ? { kind: 'found' as const, documents: consentState.get(draft.person ?? '') ?? [] }
       : { kind: 'unreachable' as const };

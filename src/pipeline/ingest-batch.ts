@@ -51,6 +51,12 @@ export interface IngestResult {
   readonly alreadyCommitted?: boolean;
 }
 
+/** Record keys of the consent resources among rejections (`partner:Consent/id[/_history/v]`). */
+export function consentKeysOf(partnerId: string, rejections: readonly Rejection[]): string[] {
+  const prefix = `${partnerId}:Consent/`;
+  return [...new Set(rejections.filter((r) => r.sourceRef.startsWith(prefix)).map((r) => r.sourceRef.replace(/\/_history\/[^/]*$/, '')))];
+}
+
 export async function ingestBatch(store: Store, batch: IngestBatch, settings: IngestSettings): Promise<IngestResult> {
   return store.transaction((tx) => ingestInTransaction(tx, batch, settings));
 }
@@ -84,6 +90,9 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   // comes with its document (entered-in-error) keeps that status, so rule CR16 can name it.
   const deletedConsentKeys = kept.filter((r) => r.draft.source.deleted && r.draft.record_kind === 'consent' && !r.consentDocument).map((r) => r.draft.source.record_key);
   const deletedConsentPersons = deletedConsentKeys.length > 0 ? await tx.markConsentDeleted(deletedConsentKeys, now) : [];
+  // A consent version that could not be read must not leave its older version permitting.
+  const unreadableConsentKeys = consentKeysOf(batch.partnerId, quarantine);
+  const unreadableConsentPersons = unreadableConsentKeys.length > 0 ? await tx.markConsentUnreadable(unreadableConsentKeys) : [];
 
   const scope = {
     partnerId: batch.partnerId, runId: batch.runId, batchId: batch.batchId, connector: batch.connector, mappingVersion: batch.mappingVersion,
@@ -92,7 +101,7 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
 
   // Pending records of persons whose consent changed are decided again first (see release-pending.ts for the lock order).
   let released = 0;
-  const changedPersons = [...new Set([...documents.map((d) => d.person), ...deletedConsentPersons])];
+  const changedPersons = [...new Set([...documents.map((d) => d.person), ...deletedConsentPersons, ...unreadableConsentPersons])];
   if (batch.consentReadable && changedPersons.length > 0) {
     const inThisBatch = new Set(kept.map((r) => r.draft.source.record_key));
     const waitingElsewhere = (await tx.loadPendingByPerson(changedPersons)).filter((p) => !(p.partnerId === batch.partnerId && inThisBatch.has(p.recordKey)));
@@ -115,15 +124,22 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   counts.pending = outcome.pending.length;
   quarantine.push(...outcome.conflicts);
 
-  // Tombstones need no consent (trajectory format §4): remove what is stored, count them all.
+  // Tombstones need no consent (trajectory format §4) but follow the upsert rules: a deletion older
+  // than the stored version (an old DELETE re-read in the cursor overlap) is stale, not applied.
   const tombstones = kept.filter((r) => r.draft.source.deleted);
   if (tombstones.length > 0) {
     const existing = await tx.loadRowStates(batch.partnerId, tombstones.map((r) => r.draft.source.record_key));
-    const removals: RecordWrite[] = tombstones.filter((r) => existing.has(r.draft.source.record_key)).map((r) => ({
-      op: 'remove', partnerId: batch.partnerId, recordKey: r.draft.source.record_key, recordRef: r.draft.source.record_ref, reason: 'source-deleted', runId: batch.runId,
-    }));
+    const removals: RecordWrite[] = [];
+    for (const { draft } of tombstones) {
+      const current = existing.get(draft.source.record_key);
+      const verdict = decideUpsert(incomingState(draft, batch.mappingVersion), current ? { ...current, contentHash: current.draftHash ?? current.contentHash } : undefined);
+      if (verdict === 'stale') { counts.stale += 1; continue; }
+      counts.deleted += 1;
+      if (verdict === 'remove') {
+        removals.push({ op: 'remove', partnerId: batch.partnerId, recordKey: draft.source.record_key, recordRef: draft.source.record_ref, reason: 'source-deleted', runId: batch.runId });
+      }
+    }
     if (removals.length > 0) await tx.applyWrites(removals);
-    counts.deleted = tombstones.length;
   }
 
   // The pending table follows the store's upsert rules too: an older version never replaces a
@@ -154,6 +170,8 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   const resolved = live.filter((r) => waiting.has(`${batch.partnerId}|${r.draft.source.record_key}`) && !stillPending.has(r.draft.source.record_key));
   if (resolved.length > 0) await tx.deletePending(resolved.map((r) => ({ partnerId: batch.partnerId, recordKey: r.draft.source.record_key })));
 
+  const lateConflicts = consentKeysOf(batch.partnerId, outcome.conflicts);
+  if (lateConflicts.length > 0) await tx.markConsentUnreadable(lateConflicts);
   counts.quarantined = quarantine.length;
   if (quarantine.length > 0) {
     await tx.insertQuarantine(quarantine.map((q) => ({ ...q, partnerId: batch.partnerId, stream: batch.stream, runId: batch.runId, batchId: batch.batchId })));

@@ -38,6 +38,8 @@ export const consentRules = {
   'CR15-tie-deny': 'A permit and a deny with the same timestamps: the deny wins.',
   'CR16-entered-in-error': 'The only consent naming the purpose was entered in error: as if it never existed, so nothing is permitted.',
   'CR17-draft-only': 'Only a draft or proposed consent names the purpose: not (yet) given; the record waits.',
+  'CR18-consent-record-unusable': 'A consent record that names no werkbrug purpose, is a draft or could not be understood is not stored as a record; its document still takes part in the rules above.',
+  'CR19-deleted-at-source': 'The consent naming the purpose was deleted at the source (a withdrawal): nothing is permitted.',
 } as const;
 export type ConsentRuleId = keyof typeof consentRules;
 
@@ -130,6 +132,8 @@ export function decideConsent(input: DecisionInput): ConsentDecision {
 
   const erroneous = lookup.documents.find((d) => d.status === 'entered-in-error' && d.provision && names(d.provision, purpose));
   if (erroneous) return { outcome: 'refuse', rule: 'CR16-entered-in-error', reason: 'entered-in-error', consentRef: erroneous.consentRef };
+  const deleted = lookup.documents.find((d) => d.status === 'deleted' && d.provision && names(d.provision, purpose));
+  if (deleted) return { outcome: 'refuse', rule: 'CR19-deleted-at-source', reason: 'withdrawn', consentRef: deleted.consentRef };
   const drafts = verdicts.find((v) => v.rule === 'CR17-draft-only');
   if (live.length > 0 && !drafts) {
     return { outcome: 'refuse', rule: 'CR11-other-purpose', reason: 'other-purpose' };

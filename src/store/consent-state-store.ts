@@ -66,6 +66,25 @@ export async function markConsentDeleted(q: SqlQueryable, consentKeys: readonly 
   return [...new Set(rows.map((row) => row.person))].sort();
 }
 
+/**
+ * Marks documents whose newer version could not be read (it was quarantined): `understood: false`,
+ * so they refuse every purpose (rule CR14) until a readable newer version replaces them. Without
+ * this, a withdrawal with one malformed field would leave the older permit in force (spec §5.9).
+ * Returns the persons concerned. Unknown keys are skipped.
+ */
+export async function markConsentUnreadable(q: SqlQueryable, consentKeys: readonly string[]): Promise<string[]> {
+  if (consentKeys.length === 0) return [];
+  const rows = parseRows(personsRow, await q.query(
+    `UPDATE consent_state
+        SET document = jsonb_set(jsonb_set(document, '{understood}', 'false'), '{notUnderstoodReason}', '"newer-version-quarantined"'),
+            updated_at = now()
+      WHERE consent_key = ANY($1::text[])
+  RETURNING person`,
+    [[...new Set(consentKeys)]],
+  ));
+  return [...new Set(rows.map((row) => row.person))].sort();
+}
+
 const documentRow = z.object({ person: z.string(), document: z.unknown() });
 
 /** Every stored document of these persons (deleted ones included: they refuse), by person. */

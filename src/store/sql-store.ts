@@ -3,7 +3,7 @@ import type { Cursor } from '../connector/connector.js';
 import type { ConsentDocument } from '../consent/consent-document.js';
 import type { TrajectoryRecord } from '../trajectory/trajectory-record.js';
 import { appendConsentLog, readConsentLog, verifyConsentLog } from './consent-log-store.js';
-import { loadConsentDocuments, markConsentDeleted, saveConsentDocuments } from './consent-state-store.js';
+import { loadConsentDocuments, markConsentDeleted, markConsentUnreadable, saveConsentDocuments } from './consent-state-store.js';
 import { migrate } from './migrate.js';
 import { countPending, deletePending, loadPendingByPerson, loadPendingOlderThan, savePending } from './pending-store.js';
 import { insertQuarantine, listQuarantine } from './quarantine-store.js';
@@ -53,6 +53,10 @@ export class SqlStoreTx implements StoreTx {
 
   markConsentDeleted(consentKeys: readonly string[], at: string): Promise<readonly string[]> {
     return markConsentDeleted(this.q, consentKeys, at);
+  }
+
+  markConsentUnreadable(consentKeys: readonly string[]): Promise<readonly string[]> {
+    return markConsentUnreadable(this.q, consentKeys);
   }
 
   appendConsentLog(entries: readonly ConsentLogContent[]): Promise<readonly ConsentLogEntry[]> {

@@ -64,6 +64,8 @@ export interface StoreTx {
    * unknown keys are skipped.
    */
   markConsentDeleted(consentKeys: readonly string[], at: string): Promise<readonly string[]>;
+  /** Marks consent documents whose newer version was quarantined: they refuse until a readable one arrives. */
+  markConsentUnreadable(consentKeys: readonly string[]): Promise<readonly string[]>;
 
   /**
    * Appends entries to the hash-chained consent log in one statement, under a lock on the chain's

@@ -119,6 +119,18 @@ describe('ingestBatch', () => {
     expect((await store.listQuarantine({ runId: 'r-test-1' })).map((q) => q.reason)).toContain('version-conflict');
   });
 
+  it('stops an older consent from permitting when its newer version is quarantined (a withdrawal with a bad field)', async () => {
+    const badWithdrawal = batch({
+      stream: 'Consent', batchId: 'b1-r-test-1-Consent-a0-p00002', read: 1, records: [],
+      rejections: [{ sourceRef: 'ggz-altrecht:Consent/cns-1/_history/2', stage: 'validate', reason: 'invalid-date', field: 'dateTime', expected: 'a dateTime with an offset' }],
+    });
+    await ingestBatch(store, badWithdrawal, settings);
+    const result = await ingestBatch(store, batch(), settings);
+    expect(result.counts).toMatchObject({ stored: 0, refused: 1, pending: 1 });
+    const entries = await store.readConsentLog({ limit: 10 });
+    expect(entries.find((e) => e.content.person === person)?.content.purposes.map((p) => p.rule)).toEqual(['CR14-not-understood', 'CR14-not-understood']);
+  });
+
   it('leaves store, log and cursor untouched when the transaction fails', async () => {
     const broken = batch({ rejections: [{ sourceRef: 'x', stage: 'map', reason: 'not-a-reason', field: 'f', expected: 'e' }] });
     await expect(ingestBatch(store, broken, settings)).rejects.toThrow(/WB_STORE_CONTRACT/);

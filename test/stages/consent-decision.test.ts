@@ -47,7 +47,7 @@ describe('decideConsent', () => {
     ['a consent that could not be understood', input([doc(), doc({ consentKey: 'k2', consentRef: 'k2/1', understood: false })]), { outcome: 'refuse', rule: 'CR14-not-understood' }],
     ['a draft consent only', input([doc({ status: 'draft' })]), { outcome: 'pending', rule: 'CR17-draft-only' }],
     ['the consent was entered in error', input([doc({ status: 'entered-in-error' })]), { outcome: 'refuse', rule: 'CR16-entered-in-error' }],
-    ['the consent was deleted at the source', input([doc({ status: 'deleted' })]), { outcome: 'pending', rule: 'CR02-awaiting-consent' }],
+    ['the consent was deleted at the source', input([doc({ status: 'deleted' })]), { outcome: 'refuse', rule: 'CR19-deleted-at-source' }],
   ];
 
   for (const [situation, given, expected] of cases) {

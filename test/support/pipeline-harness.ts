@@ -348,6 +348,7 @@ function crashingAtCursor(tx: StoreTx, onCrash: (callsBefore: readonly string[])
     loadConsentDocuments: (p) => noted('loadConsentDocuments', () => tx.loadConsentDocuments(p)),
     saveConsentDocuments: (d) => noted('saveConsentDocuments', () => tx.saveConsentDocuments(d)),
     markConsentDeleted: (k, at) => noted('markConsentDeleted', () => tx.markConsentDeleted(k, at)),
+    markConsentUnreadable: (k) => noted('markConsentUnreadable', () => tx.markConsentUnreadable(k)),
     appendConsentLog: (e) => noted('appendConsentLog', () => tx.appendConsentLog(e)),
     insertQuarantine: (i) => noted('insertQuarantine', () => tx.insertQuarantine(i)),
     savePending: (i) => noted('savePending', () => tx.savePending(i)),
