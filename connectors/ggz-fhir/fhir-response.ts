@@ -1,6 +1,7 @@
 import type { PartnerHttp, PartnerResponse } from '../../src/connector/partner-http.js';
 import { WerkbrugError } from '../../src/errors/werkbrug-error.js';
 import { operationOutcomeSchema } from './source-schema.js';
+import { safePath } from '../../src/connector/safe-path.js';
 
 /**
  * One FHIR request and how its answer is classified (`partners/README.md` §2.5): transient →
@@ -14,11 +15,7 @@ export const fhirHeaders = { Accept: 'application/fhir+json', Prefer: 'handling=
 type Classified = WerkbrugError & { retryAfterSeconds?: number };
 
 export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '(unparseable URL)';
-  }
+  return safePath(url);
 }
 
 /** Retry-After as seconds: an integer, or an HTTP date from now. */

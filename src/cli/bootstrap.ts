@@ -1,6 +1,7 @@
 import { join, dirname } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { loadConfig } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { WerkbrugError } from '../errors/werkbrug-error.js';
 import { demoKey, keyFromEnvironment } from '../config/pseudonym-key.js';
 import { loadReferenceTables } from '../config/reference.js';
 import type { Config } from '../config/schema.js';
@@ -25,6 +26,8 @@ export interface BootstrapOptions {
   readonly mutateConfig?: (config: Config) => Config;
   readonly schema?: string;
   readonly inMemoryStore?: boolean;
+  /** Check at start-up that every active partner's token is in the environment (not the demo: it makes its own). */
+  readonly requirePartnerTokens?: boolean;
 }
 
 export interface Bootstrapped {
@@ -60,6 +63,13 @@ export async function bootstrap(options: BootstrapOptions): Promise<Bootstrapped
   const loaded = loadConfig(options.configFile);
   const config = Object.freeze(options.mutateConfig ? options.mutateConfig(structuredClone(loaded) as Config) : loaded);
   const { key, note } = resolveKey(config, options.env, options.allowDemoKey ?? false);
+  if (options.requirePartnerTokens) {
+    const missing = config.partners.filter((p) => !p.paused).flatMap((p) => {
+      const tokenEnv = p.settings.tokenEnv;
+      return typeof tokenEnv === 'string' && !options.env[tokenEnv] ? [new WerkbrugError('WB_CONFIG_SECRET_MISSING', { file: options.configFile, partner: p.id, field: tokenEnv, expected: `environment variable ${tokenEnv} with the partner's API token` })] : [];
+    });
+    if (missing.length > 0) throw new ConfigError(options.configFile, missing);
+  }
   const logger: Logger = createLogger({ level: options.logLevel, destination: options.logDestination });
   const store: Store = await openStore({
     databaseUrl: options.env.DATABASE_URL,

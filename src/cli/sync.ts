@@ -11,7 +11,7 @@ import { bootstrap } from './bootstrap.js';
  * Redis (REDIS_URL). Exit 1 when any run failed.
  */
 export async function syncCommand(configFile: string, partners: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const boot = await bootstrap({ configFile, env });
+  const boot = await bootstrap({ configFile, env, requirePartnerTokens: true });
   const { runtime } = boot;
   const redis = await connectRedis({ url: env.REDIS_URL, startIfUnreachable: false });
   const prefix = env.WERKBRUG_REDIS_PREFIX ?? 'werkbrug';

@@ -45,7 +45,14 @@ export function demoKey(file: string): { key: PseudonymKey; created: boolean } {
   if (existsSync(file)) {
     const mode = statSync(file).mode & 0o777;
     if ((mode & 0o077) !== 0) chmodSync(file, 0o600);
-    const parsed = keyFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // Node's JSON.parse quotes its input, which here is the key: never let that reach a message.
+      raw = undefined;
+    }
+    const parsed = keyFileSchema.safeParse(raw);
     if (!parsed.success) throw new WerkbrugError('WB_KEY_INVALID', { file, expected: 'a demo key file {"keyId", "key": 64 hex}; delete it to start afresh' });
     return { key: { keyId: parsed.data.keyId, key: Buffer.from(parsed.data.key, 'hex') }, created: false };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders } from 'axios';
+import { safePath } from './safe-path.js';
 import { WerkbrugError } from '../errors/werkbrug-error.js';
 import type { PartnerHttp, PartnerRequest, PartnerResponse } from './partner-http.js';
 
@@ -39,7 +40,7 @@ type Failure = WerkbrugError & { retryAfterSeconds?: number };
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function pathOf(url: URL): string {
-  return url.pathname;
+  return safePath(url);
 }
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {

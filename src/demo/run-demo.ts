@@ -50,7 +50,9 @@ const demoStateSchema = z.strictObject({ sandboxClock: z.string(), seed: z.numbe
 function pinnedState(dir: string, seed: number): z.infer<typeof demoStateSchema> {
   const file = join(dir, 'demo-sandbox.json');
   if (existsSync(file)) {
-    const parsed = demoStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    let raw: unknown;
+    try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch { raw = undefined; /* unreadable: pin afresh */ }
+    const parsed = demoStateSchema.safeParse(raw);
     if (parsed.success && parsed.data.seed === seed) return parsed.data;
   }
   const state = { sandboxClock: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), seed };
