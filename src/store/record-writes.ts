@@ -12,8 +12,6 @@ import type { RecordWrite, StoredRowState } from './store.js';
  * (PERFORMANCE.md): a 500-record page costs at most three statements here.
  */
 
-/** The hash the pipeline compares versions by: the record without format, purposes and lineage. */
-export const draftHashOf: (record: TrajectoryRecord) => string = draftHash;
 
 const rowStateRow = z.object({
   record_key: z.string(),
@@ -143,7 +141,7 @@ export async function applyWrites(q: SqlQueryable, writes: readonly RecordWrite[
     }
   }
   if (upserts.length > 0) {
-    const items = upserts.map((w) => ({ rec: w.record, run_id: w.runId, draft_hash: draftHashOf(w.record) }));
+    const items = upserts.map((w) => ({ rec: w.record, run_id: w.runId, draft_hash: draftHash(w.record) }));
     await q.query(upsertStatement, [JSON.stringify(items)]);
   }
   if (removes.length > 0) {

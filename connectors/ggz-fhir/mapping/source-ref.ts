@@ -47,11 +47,6 @@ export function sourceOf(input: SourceInput, pseudonymiser: Pseudonymiser): Sour
   };
 }
 
-/** The reference a rejection names: versioned when the version is known. */
-export function rejectionRef(input: SourceInput, pseudonymiser: Pseudonymiser): string {
-  return sourceOf(input, pseudonymiser).record_ref;
-}
-
 /**
  * A source without a version marker gets `h:` + 16 hex of the SHA-256 of the record's canonical
  * JSON without `source.version` (`trajectory-format.md` §4); its reference is then the bare key.
