@@ -17,6 +17,7 @@ export function formatDemoSummary(report: DemoReport): string {
     lines.push(`  pages ${t.pages}, records pulled ${t.read}`);
     lines.push(`  stored ${t.stored} new or changed, ${t.unchanged} unchanged, ${t.stale} stale ignored, ${t.deleted} tombstones (deletions, retractions, trajectories without a start), ${t.absorbed} duplicates absorbed`);
     lines.push(`  consent: permitted ${t.stored + t.unchanged + t.stale}, pending ${t.pending}, refused ${t.refused}`);
+    if (t.released + t.lapsed > 0) lines.push(`  waiting records of earlier runs decided now: ${t.released} stored, ${t.lapsed} refused`);
     const reasons = new Map<string, number>();
     for (const item of report.quarantine.filter((q) => q.runId === run.runId)) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
     const byReason = [...reasons.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${reason} ${n}`).join(', ');
