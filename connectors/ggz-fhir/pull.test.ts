@@ -2,11 +2,11 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Cursor, SourcePage } from '../../src/connector/connector.js';
 import { createPartnerHttp } from '../../src/connector/axios-partner-http.js';
-import { WerkbrugError } from '../../src/errors/werkbrug-error.js';
 import { ggzFhirConfigSchema, ggzFhirOrigins } from './config-schema.js';
 import { edgeOf } from './fixtures/test-kit.js';
 import type { GgzItem, ResourceItem } from './item.js';
 import { pullGgz } from './pull.js';
+import { werkbrugFailure as failure } from '../../test/support/werkbrug-failure.js';
 
 const origin = 'http://ggz.test';
 const base = `${origin}/fhir`;
@@ -41,16 +41,6 @@ async function pages(stream: string, from?: Cursor, cfg = config, sleeps: number
   const out: Array<SourcePage<GgzItem>> = [];
   for await (const page of pullGgz(cfg, stream, from, httpFor(cfg, sleeps))) out.push(page);
   return out;
-}
-
-async function failure(promise: Promise<unknown>): Promise<WerkbrugError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WerkbrugError) return error;
-    throw error;
-  }
-  throw new Error('expected a WerkbrugError');
 }
 
 const ids = (page: SourcePage<GgzItem> | undefined) => (page?.items ?? []).map((i) => (i.kind === 'resource' ? (i.resource as { id: string }).id : i.id));

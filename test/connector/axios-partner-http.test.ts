@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPartnerHttp, type PartnerHttpOptions } from '../../src/connector/axios-partner-http.js';
 import type { PartnerResponse } from '../../src/connector/partner-http.js';
 import { WerkbrugError } from '../../src/errors/werkbrug-error.js';
+import { werkbrugFailure as failure } from '../support/werkbrug-failure.js';
 
 const origin = 'http://ggz.partner.test';
 
@@ -45,16 +46,6 @@ function classify(response: PartnerResponse) {
   }
   if (response.status === 401) return new WerkbrugError('WB_PARTNER_AUTH', { detail: 'answered 401' });
   return undefined;
-}
-
-async function failure(promise: Promise<unknown>): Promise<WerkbrugError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WerkbrugError) return error;
-    throw error;
-  }
-  throw new Error('expected a WerkbrugError');
 }
 
 beforeAll(() => nock.disableNetConnect());
