@@ -28,9 +28,45 @@ export interface Connector<Config = unknown, Item = unknown> {
    * Throws `WerkbrugError`s of the catalogue: `WB_PARTNER_UNREACHABLE` (retryable),
    * `WB_PARTNER_AUTH`, `WB_PARTNER_REQUEST_REJECTED`, `WB_PARTNER_CONFIG_REJECTED`.
    */
-  pull(config: Config, stream: string, from: Cursor | undefined, http: PartnerHttp): AsyncIterable<SourcePage<Item>>;
+  pull(config: Config, stream: string, from: Cursor | undefined, http: PartnerHttp, context?: PullContext): AsyncIterable<SourcePage<Item>>;
   /** Pure: parse → validate → pseudonymise + minimise → draft. Never throws for a bad record. */
   edge(page: SourcePage<Item>, context: EdgeContext): EdgeOutput;
+  /**
+   * Optional: the persons this partner follows, for a connector of another partner that is asked
+   * per person (UWV, `partners/uwv-suwinet.md` §1.1). Yields clear BSNs as the partner delivers
+   * them; the core normalises, checks, pseudonymises and de-duplicates them in memory and never
+   * writes them anywhere. Throws like `pull`.
+   */
+  worklist?(config: Config, http: PartnerHttp): AsyncIterable<WorklistEntry>;
+  /**
+   * True for a source that has no change feed and is asked about one person at a time (UWV): the
+   * core runs it after the other partners of a sync, builds the worklist (`PullContext.persons`)
+   * and applies its answers as per-person snapshots (trajectory format §4, rule 7).
+   */
+  readonly asksPerPerson?: boolean;
+}
+
+/** One person a partner follows, as its worklist question returns it. Lives in memory only. */
+export interface WorklistEntry {
+  /** The BSN as delivered (not yet normalised). */
+  readonly bsn: string;
+}
+
+/** What the core hands a pull besides the cursor. */
+export interface PullContext {
+  /**
+   * For `asksPerPerson` connectors: the persons to ask about this run, with consent checked and
+   * the period set by the core (§1.2). Clear BSNs in memory, in pseudonym order; never stored.
+   */
+  readonly persons?: readonly PersonQuestion[];
+}
+
+export interface PersonQuestion {
+  /** Normalised, 11-proef checked. */
+  readonly bsn: string;
+  readonly pseudonym: string;
+  /** The period to ask about (ISO dates, inclusive). */
+  readonly period: { readonly from: string; readonly to: string };
 }
 
 export interface StreamDescription {
@@ -104,4 +140,25 @@ export interface EdgeOutput {
   readonly rejections: readonly Rejection[];
   /** Records the edge recognised as duplicates within the page (counted, not stored). */
   readonly absorbed: number;
+  /**
+   * Per-person snapshots (trajectory format §4, rule 7), from `asksPerPerson` connectors: the
+   * store replaces this partner's rows of the person whose `record_key` starts with `keyPrefix`
+   * and that overlap `period` by the snapshot's records; rows missing from it are removed.
+   */
+  readonly snapshots?: readonly PersonSnapshot[];
+  /**
+   * Per-person outcomes of the page for the run summary (`asked`, `not-found`, `refused`,
+   * `failed`, …): counts only, never who.
+   */
+  readonly personCounts?: Readonly<Record<string, number>>;
+}
+
+export interface PersonSnapshot {
+  readonly person: string;
+  /** `uwv:ikv/` or `uwv:uv/`: which service's rows the snapshot covers. */
+  readonly keyPrefix: string;
+  /** The delivered period (ISO dates, inclusive). */
+  readonly period: { readonly from: string; readonly to: string };
+  /** The `record_key`s of the snapshot's records (quarantined ones included: they are not removed). */
+  readonly recordKeys: readonly string[];
 }

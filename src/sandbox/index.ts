@@ -1,4 +1,5 @@
 export * from './amsterdam-time.js';
+export * from './canaries.js';
 export * from './cast.js';
 export * from './control-api.js';
 export * from './fault-delivery.js';
