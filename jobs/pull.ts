@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import { z } from 'zod';
-import type { EdgeContext } from '../src/connector/connector.js';
+import type { EdgeContext, PullContext } from '../src/connector/connector.js';
 import { bindPartner, partnerHttp, type Runtime } from '../src/pipeline/runtime.js';
 import type { IngestBatch } from '../src/pipeline/ingest-batch.js';
+import { buildWorklist } from '../src/pipeline/worklist.js';
 import { errorFields } from '../src/logging/logger.js';
 import { asJobError, queueNames } from './queues.js';
 
@@ -37,6 +38,12 @@ export function batchIdOf(runId: string, stream: string, pass: string, page: num
   return `b1-${runId}-${stream.replace(/[^A-Za-z0-9_-]/g, '_')}-${pass}-p${String(page).padStart(5, '0')}`;
 }
 
+function mergeCounts(...parts: (Readonly<Record<string, number>> | undefined)[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const part of parts) for (const [key, n] of Object.entries(part ?? {})) merged[key] = (merged[key] ?? 0) + n;
+  return merged;
+}
+
 export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: QueueEvents) {
   return async (job: Job<unknown>): Promise<PullResult> => {
     const data = pullJobSchema.parse(job.data);
@@ -57,7 +64,15 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
     try {
       const http = partnerHttp(runtime, binding, log);
       const cursor = await runtime.store.getCursor(data.partnerId, data.stream);
-      for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http)) {
+      // A per-person source gets its worklist, built here in memory and dropped with this job.
+      let pullContext: PullContext = {};
+      let worklistCounts: Readonly<Record<string, number>> | undefined;
+      if (binding.connector.asksPerPerson) {
+        const worklist = await buildWorklist(runtime, data.partnerId, log);
+        pullContext = { persons: worklist.persons };
+        worklistCounts = worklist.counts;
+      }
+      for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http, pullContext)) {
         const edge = binding.connector.edge(page, context);
         pages += 1;
         read += page.read;
@@ -74,6 +89,8 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
           consentReadable: data.consentReadable,
           records: edge.records.map((r) => ({ draft: r.draft, ...(r.consentDocument ? { consentDocument: r.consentDocument } : {}) })),
           rejections: edge.rejections.map((r) => ({ ...r })),
+          ...(edge.snapshots ? { snapshots: edge.snapshots.map((snapshot) => ({ ...snapshot, period: { ...snapshot.period }, recordKeys: [...snapshot.recordKeys] })) } : {}),
+          ...(edge.personCounts || (worklistCounts && pages === 1) ? { personCounts: mergeCounts(pages === 1 ? worklistCounts : undefined, edge.personCounts) } : {}),
         };
         // The previous page must be committed before this one is enqueued (cursor order).
         await previous;

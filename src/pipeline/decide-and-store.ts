@@ -25,6 +25,11 @@ export interface DecisionScope {
   readonly maxWaitDays: number;
   /** False when this run could not read the partner's consent source: every decision waits. */
   readonly consentReadable: boolean;
+  /**
+   * True for a per-person snapshot source (UWV, trajectory format §4 rule 7): a record whose
+   * content differs from the stored row replaces it, whatever the versions say.
+   */
+  readonly snapshotSource?: boolean;
 }
 
 export interface Candidate {
@@ -115,7 +120,8 @@ export async function decideAndStore(tx: StoreTx, scope: DecisionScope, candidat
   for (const { draft, purposes, entryHash } of permitted) {
     const record = finaliseRecord(draft, purposes, { ...lineage, consentDecision: entryHash ? `cl1:${entryHash}` : undefined });
     const current = existing.get(record.source.record_key);
-    const verdict = decideUpsert(incomingState(draft, scope.mappingVersion), current ? { ...current, contentHash: current.draftHash ?? current.contentHash } : undefined);
+    const byRules = decideUpsert(incomingState(draft, scope.mappingVersion), current ? { ...current, contentHash: current.draftHash ?? current.contentHash } : undefined);
+    const verdict = scope.snapshotSource && (byRules === 'conflict' || byRules === 'stale') ? 'replace' : byRules;
     const samePurposes = current?.purposesKey === [...purposes].sort().join(',');
     if (verdict === 'insert' || verdict === 'replace' || (verdict === 'noop' && !samePurposes)) {
       // A consent change alone (other purposes, same source version) also rewrites the row.

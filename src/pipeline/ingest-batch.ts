@@ -3,7 +3,8 @@ import type { EdgeRecord, Rejection, Cursor } from '../connector/connector.js';
 import { consentDocumentSchema, type ConsentDocument } from '../consent/consent-document.js';
 import { decideUpsert, dedupeBatch } from '../stages/upsert-decision.js';
 import type { Purpose } from '../trajectory/codes.js';
-import { draftRecordSchema } from '../trajectory/trajectory-record.js';
+import { draftRecordSchema, isoDate, pseudonymSchema } from '../trajectory/trajectory-record.js';
+import { applySnapshots } from './apply-snapshots.js';
 import type { RecordWrite, RunCounts, Store, StoreTx } from '../store/store.js';
 import { emptyRunCounts } from '../store/store.js';
 import { decideAndStore, incomingState } from './decide-and-store.js';
@@ -36,6 +37,15 @@ export const ingestBatchSchema = z.strictObject({
     field: z.string().max(200),
     expected: z.string().max(300),
   })),
+  /** Per-person snapshots (rule 7) of a per-person source; see `apply-snapshots.ts`. */
+  snapshots: z.array(z.strictObject({
+    person: pseudonymSchema,
+    keyPrefix: z.string().min(3).max(80),
+    period: z.strictObject({ from: isoDate, to: isoDate }),
+    recordKeys: z.array(z.string().max(240)),
+  })).optional(),
+  /** Per-person outcomes for the run summary: counts only. */
+  personCounts: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), z.number().int().min(0)).optional(),
 });
 export type IngestBatch = z.infer<typeof ingestBatchSchema>;
 
@@ -97,6 +107,8 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   const scope = {
     partnerId: batch.partnerId, runId: batch.runId, batchId: batch.batchId, connector: batch.connector, mappingVersion: batch.mappingVersion,
     now: settings.now, purposes: settings.purposes, maxWaitDays: settings.maxWaitDays, consentReadable: batch.consentReadable,
+    // Rule 7: a snapshot source's answer replaces what is stored, whatever the version says.
+    snapshotSource: batch.snapshots !== undefined,
   };
 
   // Pending records of persons whose consent changed are decided again first (see release-pending.ts for the lock order).
@@ -172,6 +184,10 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   const resolved = live.filter((r) => waiting.has(`${batch.partnerId}|${r.draft.source.record_key}`) && !stillPending.has(r.draft.source.record_key));
   if (resolved.length > 0) await tx.deletePending(resolved.map((r) => ({ partnerId: batch.partnerId, recordKey: r.draft.source.record_key })));
 
+  if (batch.snapshots && batch.snapshots.length > 0) {
+    counts.removed = await applySnapshots(tx, batch.partnerId, batch.runId, batch.snapshots);
+  }
+
   const lateConflicts = consentKeysOf(batch.partnerId, outcome.conflicts);
   if (lateConflicts.length > 0) await tx.markConsentUnreadable(lateConflicts);
   counts.quarantined = quarantine.length;
@@ -179,6 +195,6 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
     await tx.insertQuarantine(quarantine.map((q) => ({ ...q, partnerId: batch.partnerId, stream: batch.stream, runId: batch.runId, batchId: batch.batchId })));
   }
   await tx.saveCursor(batch.partnerId, batch.stream, batch.cursor as Cursor, batch.runId);
-  await tx.addRunCounts(batch.runId, batch.stream, counts);
+  await tx.addRunCounts(batch.runId, batch.stream, counts, batch.personCounts);
   return { counts, logEntries: outcome.logEntries + releaseLogEntries };
 }

@@ -1,7 +1,8 @@
 import { emptyRunCounts, type RunCounts } from '../store/store.js';
 
 /**
- * `released` and `lapsed` (pending records of earlier reads decided now) stand outside the balance.
+ * `released` and `lapsed` (pending records of earlier reads decided now) and `removed` (stored rows
+ * a per-person snapshot no longer holds) stand outside the balance.
  *
  * Nothing is lost silently (brief, invariant 5): per stream, every record read is accounted for
  * exactly once. A run whose balance does not close fails loudly.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { QueueSet } from '../../jobs/queues.js';
 import type { SyncJobData, SyncResult } from '../../jobs/sync.js';
 import type { NewSyncRun, SyncRun } from '../store/store.js';
-import type { Runtime } from './runtime.js';
+import { bindPartner, type Runtime } from './runtime.js';
 
 /** `r20261125T101500Z-ggz-altrecht-9f3a`: sortable, readable, no ':' (it becomes part of job ids). */
 export function newRunId(partnerId: string, at: Date): string {
@@ -11,24 +11,46 @@ export function newRunId(partnerId: string, at: Date): string {
 }
 
 /**
- * Starts one sync run per partner (records the run in the store, then queues its `sync` job) and
- * waits until every run has finished. Returns the runs as the store recorded them.
+ * The order partners of one sync are run in, in phases: partners with a consent stream first (so
+ * the others' records are decided on this run's consent instead of waiting), then the other
+ * sources, then the per-person sources (UWV), whose worklist needs the persons, consents and
+ * trajectories the others just stored (`partners/uwv-suwinet.md` §1). Partners of one phase run
+ * in parallel.
+ */
+export function syncPhases(runtime: Runtime, partnerIds: readonly string[]): string[][] {
+  const phase = (partnerId: string): number => {
+    const binding = bindPartner(runtime, partnerId);
+    if (binding.connector.asksPerPerson) return 2;
+    return binding.connector.describe(binding.settings).streams.some((s) => s.role === 'consent') ? 0 : 1;
+  };
+  const phases: string[][] = [[], [], []];
+  for (const partnerId of partnerIds) phases[phase(partnerId)]?.push(partnerId);
+  return phases.filter((ids) => ids.length > 0);
+}
+
+/**
+ * Starts one sync run per partner (records the run in the store, then queues its `sync` job),
+ * phase by phase ({@link syncPhases}), and waits until every run has finished. Returns the runs as
+ * the store recorded them, in the order of `partnerIds`.
  */
 export async function runSync(runtime: Runtime, queues: QueueSet, partnerIds: readonly string[], trigger: NewSyncRun['trigger']): Promise<SyncRun[]> {
-  const started = await Promise.all(partnerIds.map(async (partnerId) => {
-    const runId = newRunId(partnerId, runtime.now());
-    await runtime.store.createRun({ runId, partnerId, trigger, startedAt: runtime.now().toISOString() });
-    const data: SyncJobData = { runId, partnerId };
-    const job = await queues.sync.add('run', data, { jobId: runId, attempts: 1 });
-    return { runId, job };
-  }));
-  await Promise.all(started.map(async ({ job }) => {
-    try {
-      (await job.waitUntilFinished(queues.events.sync)) as SyncResult;
-    } catch {
-      // The run's own record says why; a sync job only throws on a werkbrug bug.
-    }
-  }));
-  const runs = await Promise.all(started.map(({ runId }) => runtime.store.getRun(runId)));
+  const runIds = new Map<string, string>();
+  for (const phase of syncPhases(runtime, partnerIds)) {
+    const started = await Promise.all(phase.map(async (partnerId) => {
+      const runId = newRunId(partnerId, runtime.now());
+      runIds.set(partnerId, runId);
+      await runtime.store.createRun({ runId, partnerId, trigger, startedAt: runtime.now().toISOString() });
+      const data: SyncJobData = { runId, partnerId };
+      return queues.sync.add('run', data, { jobId: runId, attempts: 1 });
+    }));
+    await Promise.all(started.map(async (job) => {
+      try {
+        (await job.waitUntilFinished(queues.events.sync)) as SyncResult;
+      } catch {
+        // The run's own record says why; a sync job only throws on a werkbrug bug.
+      }
+    }));
+  }
+  const runs = await Promise.all(partnerIds.map((partnerId) => runtime.store.getRun(runIds.get(partnerId) ?? '')));
   return runs.filter((run): run is SyncRun => run !== undefined);
 }

@@ -3,7 +3,7 @@ import type { Cursor } from '../connector/connector.js';
 import { WerkbrugError } from '../errors/index.js';
 import type { SqlQueryable } from './sql-client.js';
 import { instantColumn, intColumn, jsonObjectColumn, parseFirst, parseRows } from './sql-rows.js';
-import { emptyRunCounts, type NewSyncRun, type RunCounts, type RunOutcome, type SyncRun } from './store.js';
+import { emptyRunCounts, type NewSyncRun, type RunCounts, type RunOutcome, type StreamCounts, type SyncRun } from './store.js';
 
 /** Sync runs, their counters per stream, and stream cursors. */
 
@@ -29,7 +29,10 @@ export async function finishRun(q: SqlQueryable, runId: string, outcome: RunOutc
   }
 }
 
-const countsSchema = z.object(Object.fromEntries(counterNames.map((name) => [name, intColumn])) as Record<keyof RunCounts, typeof intColumn>);
+const countsSchema = z.object({
+  ...(Object.fromEntries(counterNames.map((name) => [name, intColumn])) as Record<keyof RunCounts, typeof intColumn>),
+  person_counts: z.record(z.string(), intColumn).default({}),
+}).transform(({ person_counts: personCounts, ...counts }): StreamCounts => ({ ...counts, personCounts }));
 
 const runRow = z.object({
   run_id: z.string(),
@@ -79,20 +82,32 @@ export async function listRuns(q: SqlQueryable, filter: { partnerId?: string; fa
   return rows.map(toRun);
 }
 
+const personCountsParam = counterNames.length + 3;
+// Person counts add up per key: the two JSON objects are unnested, summed and folded back.
 const addCountsStatement = `
-INSERT INTO sync_run_streams (run_id, stream, ${counterNames.join(', ')})
-VALUES ($1, $2, ${counterNames.map((_, i) => `$${i + 3}`).join(', ')})
+INSERT INTO sync_run_streams (run_id, stream, ${counterNames.join(', ')}, person_counts)
+VALUES ($1, $2, ${counterNames.map((_, i) => `$${i + 3}`).join(', ')}, $${personCountsParam}::jsonb)
 ON CONFLICT (run_id, stream) DO UPDATE SET
-  ${counterNames.map((name) => `${name} = sync_run_streams.${name} + excluded.${name}`).join(', ')}`;
+  ${counterNames.map((name) => `${name} = sync_run_streams.${name} + excluded.${name}`).join(', ')},
+  person_counts = (
+    SELECT coalesce(jsonb_object_agg(e.key, e.total), '{}'::jsonb)
+      FROM (SELECT key, sum(value::bigint) AS total
+              FROM (SELECT * FROM jsonb_each_text(sync_run_streams.person_counts)
+                    UNION ALL SELECT * FROM jsonb_each_text(excluded.person_counts)) AS both_sides
+             GROUP BY key) AS e)`;
 
 /** Adds to the counters of (run, stream); negative or fractional counts are a bug and refused. */
-export async function addRunCounts(q: SqlQueryable, runId: string, stream: string, counts: Partial<RunCounts>): Promise<void> {
+export async function addRunCounts(q: SqlQueryable, runId: string, stream: string, counts: Partial<RunCounts>, personCounts: Readonly<Record<string, number>> = {}): Promise<void> {
   const values = counterNames.map((name) => counts[name] ?? 0);
   const bad = counterNames.find((name, i) => !Number.isInteger(values[i]) || (values[i] ?? 0) < 0);
   if (bad !== undefined) {
     throw new WerkbrugError('WB_STORE_CONTRACT', { field: `counts.${bad}`, expected: 'a whole number of 0 or more', got: String(counts[bad]) });
   }
-  await q.query(addCountsStatement, [runId, stream, ...values]);
+  const badPerson = Object.entries(personCounts).find(([key, n]) => !Number.isInteger(n) || n < 0 || !/^[a-z][a-z0-9-]{0,39}$/.test(key));
+  if (badPerson !== undefined) {
+    throw new WerkbrugError('WB_STORE_CONTRACT', { field: `personCounts.${badPerson[0].slice(0, 40)}`, expected: 'a lower-case key and a whole number of 0 or more' });
+  }
+  await q.query(addCountsStatement, [runId, stream, ...values, JSON.stringify(personCounts)]);
 }
 
 export async function saveCursor(q: SqlQueryable, partnerId: string, stream: string, cursor: Cursor, runId: string): Promise<void> {

@@ -11,9 +11,10 @@ import { applyWrites, countRecords, getRecord, loadRowStates } from './record-wr
 import { addRunCounts, createRun, finishRun, getCursor, getRun, listRuns, saveCursor } from './run-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { parseRows } from './sql-rows.js';
+import { loadPersonRows, personWindows } from './person-rows.js';
 import type {
   ChainVerification, ConsentLogContent, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
-  RecordWrite, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
+  PersonRow, PersonWindow, RecordWrite, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
 } from './store.js';
 
 /** `StoreTx` over one open transaction. Valid only inside the `transaction()` callback. */
@@ -87,8 +88,12 @@ export class SqlStoreTx implements StoreTx {
     return saveCursor(this.q, partnerId, stream, cursor, runId);
   }
 
-  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>): Promise<void> {
-    return addRunCounts(this.q, runId, stream, counts);
+  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>, personCounts?: Readonly<Record<string, number>>): Promise<void> {
+    return addRunCounts(this.q, runId, stream, counts, personCounts);
+  }
+
+  loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]> {
+    return loadPersonRows(this.q, partnerId, person, keyPrefix);
   }
 }
 
@@ -135,6 +140,10 @@ export class SqlStore implements Store {
 
   listRuns(filter: { partnerId?: string; failedOnly?: boolean; limit?: number }): Promise<readonly SyncRun[]> {
     return listRuns(this.client, filter);
+  }
+
+  personWindows(persons: readonly string[]): Promise<ReadonlyMap<string, PersonWindow>> {
+    return personWindows(this.client, persons);
   }
 
   countRecords(filter?: { partnerId?: string; recordKind?: string }): Promise<number> {

@@ -31,6 +31,12 @@ export interface Store {
   verifyConsentLog(): Promise<ChainVerification>;
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]>;
 
+  /**
+   * Per person (pseudonym): the window of the stored trajectories that have a START. Persons
+   * without one are absent (a referral that never started, a refused application).
+   */
+  personWindows(persons: readonly string[]): Promise<ReadonlyMap<string, PersonWindow>>;
+
   /** All table names werkbrug owns, for the privacy scan in tests. */
   listTables(): Promise<readonly string[]>;
   /** Every row of a table as JSON text, for the privacy scan in tests. */
@@ -83,8 +89,27 @@ export interface StoreTx {
   deletePending(keys: readonly { partnerId: string; recordKey: string }[]): Promise<void>;
 
   saveCursor(partnerId: string, stream: string, cursor: Cursor, runId: string): Promise<void>;
-  /** Adds to the counters of (run, stream); creates the row on first use. */
-  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>): Promise<void>;
+  /** Adds to the counters of (run, stream), and per key to its person counts; creates the row on first use. */
+  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>, personCounts?: Readonly<Record<string, number>>): Promise<void>;
+  /**
+   * The stored rows of one person at one partner whose `record_key` starts with `keyPrefix`, for
+   * applying a per-person snapshot (rule 7).
+   */
+  loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]>;
+}
+
+export interface PersonRow {
+  readonly recordKey: string;
+  readonly recordRef: string;
+  readonly record: TrajectoryRecord;
+}
+
+/** What the core knows of a person's trajectories, for the period a per-person source is asked about. */
+export interface PersonWindow {
+  /** Earliest `start_date` of the person's stored trajectory records. */
+  readonly earliestStart: string;
+  /** Latest `end_date`, or null when a trajectory with a start is still running. */
+  readonly latestEnd: string | null;
 }
 
 export interface StoredRowState {
@@ -103,7 +128,7 @@ export interface StoredRowState {
 export type RecordWrite =
   | { readonly op: 'insert' | 'replace'; readonly record: TrajectoryRecord; readonly runId: string }
   | { readonly op: 'touch'; readonly partnerId: string; readonly recordKey: string }
-  | { readonly op: 'remove'; readonly partnerId: string; readonly recordKey: string; readonly recordRef: string; readonly reason: 'source-deleted' | 'entered-in-error'; readonly runId: string };
+  | { readonly op: 'remove'; readonly partnerId: string; readonly recordKey: string; readonly recordRef: string; readonly reason: 'source-deleted' | 'entered-in-error' | 'snapshot-missing'; readonly runId: string };
 
 export interface RunCounts {
   read: number;
@@ -120,10 +145,18 @@ export interface RunCounts {
   released: number;
   /** Pending records of earlier reads refused now (outside the balance). */
   lapsed: number;
+  /** Stored rows a per-person snapshot no longer holds, removed (rule 7; outside the balance). */
+  removed: number;
+}
+
+/** A stream's counters in a run, with the per-person outcomes of a per-person source. */
+export interface StreamCounts extends RunCounts {
+  /** `asked`, `not-found`, `skipped-no-consent`, …: counts only, never who. Empty for other sources. */
+  readonly personCounts: Readonly<Record<string, number>>;
 }
 
 export const emptyRunCounts = (): RunCounts => ({
-  read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0, released: 0, lapsed: 0,
+  read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0, released: 0, lapsed: 0, removed: 0,
 });
 
 export interface NewSyncRun {
@@ -146,7 +179,7 @@ export interface SyncRun extends NewSyncRun {
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   /** Counters per stream. */
-  readonly streams: Readonly<Record<string, RunCounts>>;
+  readonly streams: Readonly<Record<string, StreamCounts>>;
 }
 
 export interface NewQuarantineItem extends Rejection {

@@ -84,8 +84,8 @@ describe.each(engines)('operations tables on $name', (engine) => {
       const run = await t.store.getRun('run-c1');
       expect(run).toMatchObject({ status: 'running', startedAt: '2025-03-02T08:00:00.000Z', finishedAt: null, trigger: 'test' });
       expect(run?.streams).toEqual({
-        episodes: { ...emptyRunCounts(), read: 520, stored: 510, quarantined: 10, pages: 2 },
-        consents: { ...emptyRunCounts(), read: 3, unchanged: 3, pages: 1 },
+        episodes: { ...emptyRunCounts(), read: 520, stored: 510, quarantined: 10, pages: 2, personCounts: {} },
+        consents: { ...emptyRunCounts(), read: 3, unchanged: 3, pages: 1, personCounts: {} },
       });
     });
 

@@ -325,6 +325,7 @@ export function failingTransactions(store: Store, failOn: ReadonlySet<number>): 
     listQuarantine: (filter) => store.listQuarantine(filter),
     countPending: (filter) => store.countPending(filter),
     getRecord: (p, k) => store.getRecord(p, k),
+    personWindows: (persons) => store.personWindows(persons),
     verifyConsentLog: () => store.verifyConsentLog(),
     readConsentLog: (range) => store.readConsentLog(range),
     listTables: () => store.listTables(),
@@ -359,6 +360,7 @@ function crashingAtCursor(tx: StoreTx, onCrash: (callsBefore: readonly string[])
       onCrash([...calls]);
       throw new Error('injected crash after the batch was written, before its cursor');
     },
-    addRunCounts: (r, s, c) => noted('addRunCounts', () => tx.addRunCounts(r, s, c)),
+    addRunCounts: (r, s, c, pc) => noted('addRunCounts', () => tx.addRunCounts(r, s, c, pc)),
+    loadPersonRows: (p, person, prefix) => noted('loadPersonRows', () => tx.loadPersonRows(p, person, prefix)),
   };
 }
