@@ -8,6 +8,7 @@ import { getFhir } from './fhir-response.js';
 import { deletionsStream, type GgzItem } from './item.js';
 import { pullGgz, searchPlan } from './pull.js';
 import { capabilityStatementSchema } from './source-schema.js';
+import { ggzWorklist } from './worklist.js';
 
 /**
  * The ggz FHIR R4 connector (`partners/ggz-fhir-r4.md`): referrals (ServiceRequest), trajectories
@@ -69,4 +70,5 @@ export const ggzFhirConnector: Connector<GgzFhirConfig, GgzItem> = {
   check,
   pull: pullGgz,
   edge: ggzEdge,
+  worklist: ggzWorklist,
 };

@@ -9,7 +9,7 @@ const personC = `ps1:mu-2025a:${'C'.repeat(42)}A`;
 
 function trajectory(person: string, key: string, start: string | undefined, end?: string): TrajectoryRecord {
   const body = {
-    format: trajectoryFormat, record_kind: 'trajectory' as const, person,
+    format: trajectoryFormat as typeof trajectoryFormat, record_kind: 'trajectory' as const, person,
     subject: { as_of: start ?? '2025-01-01', age_band: 'A27_34' as const },
     source: { partner_id: 'ggz-altrecht', record_ref: `ggz-altrecht:EpisodeOfCare/${key}/_history/1`, record_key: `ggz-altrecht:EpisodeOfCare/${key}`, version: '1', modified_at: '2025-03-01T10:00:00Z' },
     purposes: ['P_MONITOR_REGIO' as const],
