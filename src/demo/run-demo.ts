@@ -43,6 +43,8 @@ export interface DemoReport {
   readonly verification: ChainVerification;
   readonly elapsedMs: number;
   readonly notes: readonly string[];
+  /** Persons by the number of partners with records about them: the link one pseudonym makes. */
+  readonly linkage: ReadonlyMap<number, number>;
 }
 
 const demoStateSchema = z.strictObject({ sandboxClock: z.string(), seed: z.number().int() });
@@ -86,7 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     for (const partner of runtime.config.partners.filter((p) => !p.paused)) {
       const start = sandboxFor(partner.connector);
       if (!start) throw new Error(`werkbrug demo: connector ${partner.connector} has no sandbox`);
-      const sandbox = await start({ scenario: options.scenario ?? 'edge-cases', seed, persons: options.persons ?? 500, now: state.sandboxClock, canaries: options.canaries });
+      const sandbox = await start({ partnerId: partner.id, scenario: options.scenario ?? 'edge-cases', seed, persons: options.persons ?? 500, now: state.sandboxClock, canaries: options.canaries });
       sandboxes.push(sandbox);
       cleanups.push(() => sandbox.close());
       Object.assign(partner.settings, sandbox.settings);
@@ -116,7 +118,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const verification = await runtime.store.verifyConsentLog();
     const quarantine = (await Promise.all(runs.map((run) => runtime.store.listQuarantine({ runId: run.runId, limit: 100_000 })))).flat();
     const ok = runs.length === partnerIds.length && runs.every((run) => run.status === 'succeeded') && verification.ok;
-    return { ok, runs, quarantine, verification, elapsedMs: Date.now() - started, notes };
+    const linkage = await runtime.store.personsByPartnerCount();
+    return { ok, runs, quarantine, verification, elapsedMs: Date.now() - started, notes, linkage };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }

@@ -15,6 +15,8 @@ export interface DemoSandbox {
 }
 
 export interface DemoSandboxOptions {
+  /** The partner the sandbox plays (a gemeente sandbox serves that partner's gemeenten). */
+  readonly partnerId: string;
   readonly scenario: 'default' | 'edge-cases' | 'volume';
   readonly seed: number;
   readonly persons: number;

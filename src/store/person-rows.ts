@@ -43,3 +43,18 @@ export async function personWindows(q: SqlQueryable, persons: readonly string[])
   for (const row of rows) windows.set(row.person, { earliestStart: row.earliest_start, latestEnd: row.latest_end });
   return windows;
 }
+
+const linkRow = z.object({ partners: z.coerce.number().int(), persons: z.coerce.number().int() });
+
+/**
+ * How many persons have stored records from 1, 2, 3… partners: the linkage the one pseudonym
+ * gives (trajectory format §7), as counts only.
+ */
+export async function personsByPartnerCount(q: SqlQueryable): Promise<Map<number, number>> {
+  const rows = parseRows(linkRow, await q.query(
+    `SELECT partners, count(*) AS persons
+       FROM (SELECT person, count(DISTINCT partner_id) AS partners FROM records WHERE person IS NOT NULL GROUP BY person) AS per_person
+      GROUP BY partners ORDER BY partners`,
+  ));
+  return new Map(rows.map((row) => [row.partners, row.persons]));
+}

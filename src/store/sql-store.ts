@@ -11,7 +11,7 @@ import { applyWrites, countRecords, getRecord, loadRowStates } from './record-wr
 import { addRunCounts, createRun, finishRun, getCursor, getRun, listRuns, saveCursor } from './run-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { parseRows } from './sql-rows.js';
-import { loadPersonRows, personWindows } from './person-rows.js';
+import { loadPersonRows, personsByPartnerCount, personWindows } from './person-rows.js';
 import type {
   ChainVerification, ConsentLogContent, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
   PersonRow, PersonWindow, RecordWrite, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
@@ -144,6 +144,10 @@ export class SqlStore implements Store {
 
   personWindows(persons: readonly string[]): Promise<ReadonlyMap<string, PersonWindow>> {
     return personWindows(this.client, persons);
+  }
+
+  personsByPartnerCount(): Promise<ReadonlyMap<number, number>> {
+    return personsByPartnerCount(this.client);
   }
 
   countRecords(filter?: { partnerId?: string; recordKind?: string }): Promise<number> {

@@ -36,6 +36,8 @@ export interface Store {
    * without one are absent (a referral that never started, a refused application).
    */
   personWindows(persons: readonly string[]): Promise<ReadonlyMap<string, PersonWindow>>;
+  /** Persons by the number of partners with stored records about them (1, 2, 3…): linkage, as counts. */
+  personsByPartnerCount(): Promise<ReadonlyMap<number, number>>;
 
   /** All table names werkbrug owns, for the privacy scan in tests. */
   listTables(): Promise<readonly string[]>;

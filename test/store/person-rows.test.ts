@@ -48,6 +48,10 @@ describe.each(engines)('person reads on $name', (engine) => {
     expect(await t.store.transaction((tx) => tx.loadPersonRows('ggz-altrecht', personA, 'ggz-altrecht:Other/'))).toEqual([]);
   });
 
+  it('counts persons by the number of partners that sent records about them', async () => {
+    expect(Object.fromEntries(await t.store.personsByPartnerCount())).toEqual({ 1: 3 });
+  });
+
   it('adds person counts per key across batches', async () => {
     await t.store.createRun({ runId: 'run-pc', partnerId: 'uwv', trigger: 'test', startedAt: '2025-03-02T10:00:00Z' });
     await t.store.transaction((tx) => tx.addRunCounts('run-pc', 'persons', { read: 2 }, { 'asked': 2, 'not-found': 1 }));

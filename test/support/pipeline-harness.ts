@@ -326,6 +326,7 @@ export function failingTransactions(store: Store, failOn: ReadonlySet<number>): 
     countPending: (filter) => store.countPending(filter),
     getRecord: (p, k) => store.getRecord(p, k),
     personWindows: (persons) => store.personWindows(persons),
+    personsByPartnerCount: () => store.personsByPartnerCount(),
     verifyConsentLog: () => store.verifyConsentLog(),
     readConsentLog: (range) => store.readConsentLog(range),
     listTables: () => store.listTables(),
