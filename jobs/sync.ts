@@ -90,7 +90,11 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents)
     let errorCode: string | undefined;
     let errorMessage: string | undefined;
     if (first) {
-      errorCode = failureCode(first.error);
+      // A consent stream that could not be read is named for what it means: every decision of
+      // this run waits (pending). A refusal of credentials stays an authorisation problem.
+      const code = failureCode(first.error);
+      const consentStream = streams.some((s) => s.name === first.stream && s.role === 'consent');
+      errorCode = consentStream && code === 'WB_PARTNER_UNREACHABLE' ? 'WB_CONSENT_SOURCE_UNREACHABLE' : code;
       errorMessage = `stream ${first.stream} failed: ${first.error instanceof Error ? first.error.message : 'unknown error'}`.slice(0, 500);
     } else if (!balance.closes) {
       const unbalanced = new WerkbrugError('WB_PIPELINE_UNBALANCED', { partner: data.partnerId, detail: balance.problems.join('; ') });

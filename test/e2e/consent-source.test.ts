@@ -35,7 +35,7 @@ describe('a consent source that cannot be reached fails closed', () => {
 
   it('fails the run and the Consent pull job, after retries', async () => {
     expect(downRun.status).toBe('failed');
-    expect(downRun.errorCode).toBe('WB_PARTNER_UNREACHABLE');
+    expect(downRun.errorCode).toBe('WB_CONSENT_SOURCE_UNREACHABLE');
     expect(downRun.errorMessage).toMatch(/^stream Consent failed: WB_PARTNER_UNREACHABLE .*GET \/fhir\/Consent answered 503/);
     const consentJob = await h.queues.pull.getJob(`${downRun.runId}-Consent`);
     expect(await consentJob?.getState()).toBe('failed');
