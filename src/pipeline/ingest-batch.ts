@@ -119,10 +119,12 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
     const waitingElsewhere = (await tx.loadPendingByPerson(changedPersons)).filter((p) => !(p.partnerId === batch.partnerId && inThisBatch.has(p.recordKey)));
     const release = await releasePending(tx, waitingElsewhere, { ...scope, heldLocks: new Set([`${batch.partnerId}|${batch.stream}`]) });
     releaseLogEntries = release.logEntries;
-    // Counted in this run only for this partner's streams; another partner's released records
-    // are not yet counted in any run (noted for the multi-partner work of issue 4).
+    // Counted in this run: under the stream's own name for this partner, and as
+    // `<partner>/<stream>` for another partner's records this run's consent decided (they
+    // stand outside every balance, as all released records do).
     for (const streamCounts of release.byStream.values()) {
-      if (streamCounts.partnerId === batch.partnerId) await tx.addRunCounts(batch.runId, streamCounts.stream, { released: streamCounts.released, lapsed: streamCounts.lapsed });
+      const stream = streamCounts.partnerId === batch.partnerId ? streamCounts.stream : `${streamCounts.partnerId}/${streamCounts.stream}`;
+      await tx.addRunCounts(batch.runId, stream, { released: streamCounts.released, lapsed: streamCounts.lapsed });
     }
   }
 

@@ -110,6 +110,28 @@ describe('ingestBatch', () => {
     expect((await store.verifyConsentLog()).ok).toBe(true);
   });
 
+  it("counts another partner's waiting records that this run's consent released, under that partner's stream", async () => {
+    const benefit: DraftRecord = {
+      record_kind: 'benefit', person: stranger, subject: { as_of: '2023-03-01', age_band: 'A27_34', gemeente_code: '0344', arbeidsmarktregio_code: 'AM13' },
+      source: { partner_id: 'gem-utrecht', record_ref: 'gem-utrecht:PWU/0344-PW-1/mut/10402', record_key: 'gem-utrecht:PWU/0344-PW-1', version: '10402', modified_at: null },
+      benefit: { benefit_type: 'PW_BIJSTAND', start_date: '2023-03-01' },
+    };
+    await store.createRun({ runId: 'r-gem-1', partnerId: 'gem-utrecht', trigger: 'test', startedAt: now.toISOString() });
+    await ingestBatch(store, batch({
+      runId: 'r-gem-1', partnerId: 'gem-utrecht', stream: 'PWU', batchId: 'b1-r-gem-1-PWU-a0-p00001', connector: 'gemeente-stuf@0.1.0',
+      cursor: { mutatievolgnummer: 10402, recent: [] }, read: 1, rejections: [], records: [{ draft: benefit }],
+    }), settings);
+    expect(await store.countPending({ partnerId: 'gem-utrecht' })).toBe(1);
+    const strangersConsent: ConsentDocument = { ...monitorOnly, consentKey: 'ggz-altrecht:Consent/cns-2', consentRef: 'ggz-altrecht:Consent/cns-2/_history/1', person: stranger };
+    await ingestBatch(store, batch({
+      stream: 'Consent', batchId: 'b1-r-test-1-Consent-a0-p00001', read: 1, rejections: [],
+      records: [{ draft: consentDraft(stranger, 'cns-2'), consentDocument: strangersConsent }],
+    }), settings);
+    expect((await store.getRecord('gem-utrecht', 'gem-utrecht:PWU/0344-PW-1'))?.purposes).toEqual(['P_MONITOR_REGIO']);
+    const run = await store.getRun('r-test-1');
+    expect(run?.streams['gem-utrecht/PWU']).toMatchObject({ read: 0, released: 1 });
+  });
+
   it('quarantines a waiting record whose same version comes back with other content (E18)', async () => {
     await ingestBatch(store, batch(), settings);
     const changed = trajectory(stranger, 'eoc-2');
