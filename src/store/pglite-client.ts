@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { WerkbrugError } from '../errors/index.js';
+import { lockFolder, type FolderLock } from './folder-lock.js';
 import { schemaNamePattern, type SqlClient, type SqlQueryable, type SqlRow } from './sql-client.js';
 
 export interface PgliteClientOptions {
@@ -30,7 +31,8 @@ export const defaultPgliteDir = '.werkbrug/store';
  * committed batch (`test/store/open-store.test.ts` kills a writer with SIGKILL); a power
  * loss or operating-system crash may lose the last commits or damage the folder. Production
  * belongs on PostgreSQL; the embedded store serves the demo, development and small trials.
- * Two processes must never open the same folder at once.
+ * Two processes must never open the same folder at once: a lock file next to it (`folder-lock.ts`)
+ * refuses the second.
  */
 export async function createPgliteClient(options: PgliteClientOptions): Promise<SqlClient> {
   if (!schemaNamePattern.test(options.schema)) {
@@ -40,11 +42,16 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
   const folder = inMemory ? undefined : resolve(options.dataDir ?? defaultPgliteDir);
   const location = folder ?? 'memory';
   let db: PGlite;
+  let lock: FolderLock | undefined;
+  if (folder !== undefined) {
+    mkdirSync(folder, { recursive: true });
+    lock = lockFolder(folder);
+  }
   try {
-    if (folder !== undefined) mkdirSync(folder, { recursive: true });
     db = folder !== undefined ? await PGlite.create({ dataDir: folder }) : await PGlite.create();
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema};`);
   } catch (err) {
+    lock?.release();
     throw new WerkbrugError('WB_STORE_UNREACHABLE', {
       field: 'store.embeddedDir',
       detail: `the embedded store in ${location} could not be opened (is another werkbrug process using it, or was it written by another PGlite version?)`,
@@ -77,6 +84,12 @@ export async function createPgliteClient(options: PgliteClientOptions): Promise<
     exec: (script) => enqueue(async () => { await db.exec(script); }),
     transaction: <T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> =>
       enqueue(() => db.transaction((tx) => inTransaction.run(true, () => fn(onTx(tx))))),
-    close: () => enqueue(() => db.close()),
+    close: () => enqueue(async () => {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    }),
   };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,20 @@ describe('openStore', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses a folder another running process holds, naming it, and takes over a stale lock', async () => {
+    const folder = join(dir, 'locked');
+    mkdirSync(folder, { recursive: true });
+    // The test runner's parent process is alive and is not us: a live owner.
+    writeFileSync(`${folder}.lock`, `${process.ppid}\n`);
+    await expect(openStore({ pgliteDir: folder })).rejects.toThrow(new RegExp(`in use by process ${process.ppid}`));
+    // No process has this id: the lock is stale and the store opens.
+    writeFileSync(`${folder}.lock`, '2147483646\n');
+    const store = await openStore({ pgliteDir: folder });
+    expect(readFileSync(`${folder}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    await store.close();
+    expect(existsSync(`${folder}.lock`)).toBe(false);
   });
 
   it('loses no committed batch when the process writing the embedded store is killed', async () => {
