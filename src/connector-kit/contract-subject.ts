@@ -64,3 +64,10 @@ export interface KitExpectation {
   /** Every record the edge must quarantine: its source reference and reason. */
   readonly rejections: readonly { readonly sourceRef: string; readonly reason: QuarantineReason }[];
 }
+
+/**
+ * The partner id of the `EdgeContext` the kit runs every edge with. `expected()` and `mutate()`
+ * build `record_ref`s and `record_key`s with it (`kit-partner:EpisodeOfCare/…`), because a
+ * reference names its partner.
+ */
+export const kitPartnerId = 'kit-partner';

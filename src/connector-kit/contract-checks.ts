@@ -1,0 +1,16 @@
+import type { ContractCheck } from './contract-check.js';
+import type { ContractSubject } from './contract-subject.js';
+import { describeChecks } from './checks/describe-checks.js';
+import { faultChecks } from './checks/fault-checks.js';
+import { pagingChecks } from './checks/paging-checks.js';
+import { privacyChecks } from './checks/privacy-checks.js';
+import { pullChecks } from './checks/pull-checks.js';
+
+/**
+ * The connector contract kit: every check a connector must pass against its own sandbox, written
+ * once and parameterised by the subject (`connectors/<id>/contract.ts`). SOAP subjects get the
+ * `fault-soap-fault` check too. Ids are stable; `docs/connectors.md` explains each.
+ */
+export function contractChecks<Config>(subject: ContractSubject<Config>): ContractCheck[] {
+  return [...describeChecks(subject), ...pullChecks(subject), ...pagingChecks(subject), ...privacyChecks(subject), ...faultChecks(subject)];
+}
