@@ -36,6 +36,8 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('wrong-content-type'), contentType: z.string().min(1).max(200).default('text/html; charset=utf-8') }),
   z.strictObject({ type: z.literal('repeat-page') }),
   z.strictObject({ type: z.literal('expire-paging') }),
+  /** StUF only (`partners/gemeente-stuf.md` §7): an answer with no objects but `indicatorVervolgvraag` true. */
+  z.strictObject({ type: z.literal('stuf-empty-vervolg') }),
 ]);
 
 export type Fault = z.infer<typeof faultSchema>;

@@ -84,7 +84,7 @@ const optionsSchema = z.strictObject({
   canaries: canariesSchema.optional(),
 });
 
-const FHIR_FAULTS: ReadonlySet<FaultType> = new Set(faultTypes.filter((type) => type !== 'soap-fault' && type !== 'xml-doctype'));
+const FHIR_FAULTS: ReadonlySet<FaultType> = new Set(faultTypes.filter((type) => type !== 'soap-fault' && type !== 'xml-doctype' && type !== 'stuf-empty-vervolg'));
 
 export async function startGgzSandbox(options: GgzSandboxOptions = {}): Promise<GgzSandbox> {
   const parsed = optionsSchema.safeParse(options);

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import {
+  createControlApi, FaultBook, faultTypes, RequestJournal, startSandboxServer, VirtualClock,
+  type FaultType, type JournalEntry, type PreparedResponse,
+} from '../../../src/sandbox/index.js';
+import { SERVICE_PATH } from '../stuf-names.js';
+import type { Canaries } from './canary-plans.js';
+import { DEFAULT_PERSONS, type Scenario } from './caseload.js';
+import type { EdgeCase } from './edge-cases.js';
+import { canariesSchema, gemeenteControl, scenarioSchema } from './gemeente-control.js';
+import { GemeenteState } from './gemeente-state.js';
+import { groundTruth, type GemeenteGroundTruth } from './ground-truth.js';
+import { gemeentePartner, partnerIds } from './partners.js';
+import { stufWireFormat } from './soap-answers.js';
+import { createStufHandler } from './stuf-handler.js';
+
+/**
+ * The gemeente StUF sandbox: a real HTTP server (node:http) that plays one gemeente partner's
+ * social-services suite of `partners/gemeente-stuf.md` for the demo and the tests, with the shared
+ * control API and fault injection of `partners/README.md` §3 plus `soap-fault`, `xml-doctype` and
+ * `stuf-empty-vervolg`. Every option is optional; see {@link GemeenteSandboxOptions}.
+ *
+ * Throws before listening when an option is invalid (naming it) or a fixture file is not XML;
+ * rejects when the port cannot be bound.
+ */
+export interface GemeenteSandboxOptions {
+  /** Which partner to play (default `gem-utrecht`): its gemeenten, ontvanger code and cast. */
+  readonly partner?: string;
+  /** TCP port; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Bearer token partner requests must carry (default `sandbox`). */
+  readonly token?: string;
+  /** Bearer token of `/__control` (default `control`). */
+  readonly controlToken?: string;
+  /** `default` (cast + generated), `edge-cases` (default + §7), `volume` (generated only). */
+  readonly scenario?: Scenario;
+  /** PRNG seed of the generated persons (default 42). */
+  readonly seed?: number;
+  /** Persons in all: default 500 (cast included) for default/edge-cases, 100,000 generated for volume. */
+  readonly persons?: number;
+  /** Serve the `{ENTITEITTYPE}_La01_{nnn}.xml` files of this folder instead of generated data (§9). */
+  readonly fixturesDir?: string;
+  /** Serve nothing at all (every question answers no objects). */
+  readonly empty?: boolean;
+  /** Start instant of the virtual clock (ISO 8601 with offset); absent = real time, running. */
+  readonly now?: string;
+  /** Values planted in served objects for privacy tests (`canary-plans.ts`). */
+  readonly canaries?: Canaries;
+}
+
+export interface GemeenteSandbox {
+  /** Origin, e.g. `http://127.0.0.1:54321`: the connector's `baseUrl`. */
+  readonly url: string;
+  /** `url + /stuf/pw0100/BeantwoordVraag`. */
+  readonly serviceUrl: string;
+  readonly partner: string;
+  /** The `ontvanger` organisation code questions must carry (`0344`, `WIL`). */
+  readonly ontvanger: string;
+  readonly port: number;
+  readonly token: string;
+  readonly controlToken: string;
+  close(): Promise<void>;
+  /** Every object served with its mutations and what the connector must make of them. */
+  groundTruth(): GemeenteGroundTruth;
+  health(): Record<string, unknown>;
+  /** The request journal, oldest first (last `limit`, default all kept). */
+  journal(limit?: number): JournalEntry[];
+  edgeCases(): readonly EdgeCase[];
+  readonly clock: VirtualClock;
+}
+
+const optionsSchema = z.strictObject({
+  partner: z.enum(partnerIds).default('gem-utrecht'),
+  port: z.number().int().min(0).max(65_535).default(0),
+  host: z.string().min(1).default('127.0.0.1'),
+  token: z.string().min(1).default('sandbox'),
+  controlToken: z.string().min(1).default('control'),
+  scenario: scenarioSchema.default('default'),
+  seed: z.number().int().min(0).max(4_294_967_295).default(42),
+  persons: z.number().int().min(0).max(1_000_000).optional(),
+  fixturesDir: z.string().min(1).optional(),
+  empty: z.boolean().default(false),
+  now: z.iso.datetime({ offset: true }).optional(),
+  canaries: canariesSchema.optional(),
+});
+
+// Every shared fault but FHIR's expire-paging.
+const STUF_FAULTS: ReadonlySet<FaultType> = new Set(faultTypes.filter((type) => type !== 'expire-paging'));
+
+export async function startGemeenteSandbox(options: GemeenteSandboxOptions = {}): Promise<GemeenteSandbox> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new Error(`gemeente sandbox: invalid options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  const settings = parsed.data;
+  const partner = gemeentePartner(settings.partner);
+  const clock = new VirtualClock(settings.now);
+  const initial = {
+    scenario: settings.scenario,
+    seed: settings.seed,
+    persons: settings.persons ?? DEFAULT_PERSONS[settings.scenario],
+    personsGiven: settings.persons !== undefined,
+    ...(settings.canaries ? { canaries: settings.canaries } : {}),
+    ...(settings.empty ? { empty: true } : {}),
+  };
+  const state = new GemeenteState(partner, clock, initial, settings.fixturesDir);
+  const faults = new FaultBook<PreparedResponse>(STUF_FAULTS);
+  const journal = new RequestJournal();
+  const target = gemeenteControl({ state, initial });
+  const control = createControlApi({ token: settings.controlToken, clock, faults, journal, target });
+  const server = await startSandboxServer({
+    host: settings.host, port: settings.port, token: settings.token, format: stufWireFormat, handler: createStufHandler(state), control, faults, journal,
+  });
+  return {
+    url: server.url,
+    serviceUrl: `${server.url}${SERVICE_PATH}`,
+    partner: partner.id,
+    ontvanger: partner.ontvanger,
+    port: server.port,
+    token: settings.token,
+    controlToken: settings.controlToken,
+    close: () => server.close(),
+    groundTruth: () => groundTruth(state),
+    health: () => target.health(),
+    journal: (limit) => journal.list(limit ?? journal.size),
+    edgeCases: () => state.caseload.edgeCases,
+    clock,
+  };
+}
