@@ -18,6 +18,10 @@ export interface TruthRelation {
   readonly expected: readonly ExpectedOutcome[];
   /** Raw `Datum`s of the relation's periods where a relation splits into several records (U08). */
   readonly periodStarts: readonly string[];
+  /** Raw start and end (`Datum`) and the first period's codes, enough to serve a changed copy. */
+  readonly start: string;
+  readonly end?: string;
+  readonly codes?: { readonly cdSrtIkv: string; readonly cdAardIkv?: string };
 }
 
 export interface PersonTruth {
@@ -51,10 +55,10 @@ function personTruth(person: ServedPerson, asked: Period, today: string): Person
   const ikvRelations = person.ikvAnswer.kind === 'data'
     ? person.ikv
       .filter((r) => overlaps(looseDate(r.start, 'start'), looseDate(r.end, 'end'), delivered))
-      .map((r): TruthRelation => ({ service: 'ikv', keyParts: [person.bsn, r.loonheffingennr, r.volgnr], expected: r.expected, periodStarts: r.periods.map((p) => p.start) }))
+      .map((r): TruthRelation => ({ service: 'ikv', keyParts: [person.bsn, r.loonheffingennr, r.volgnr], expected: r.expected, periodStarts: r.periods.map((p) => p.start), start: r.start, ...(r.end ? { end: r.end } : {}), ...(r.periods[0] ? { codes: { cdSrtIkv: r.periods[0].cdSrtIkv, ...(r.periods[0].cdAardIkv ? { cdAardIkv: r.periods[0].cdAardIkv } : {}) } } : {}) }))
     : [];
   const uvRelations = person.wvAnswer.kind === 'data'
-    ? person.uv.map((u): TruthRelation => ({ service: 'wv', keyParts: [person.bsn, u.cdSzWet, u.start], expected: [u.expected], periodStarts: [] }))
+    ? person.uv.map((u): TruthRelation => ({ service: 'wv', keyParts: [person.bsn, u.cdSzWet, u.start], expected: [u.expected], periodStarts: [], start: u.start, ...(u.end ? { end: u.end } : {}) }))
     : [];
   return {
     key: person.key,
