@@ -1,4 +1,5 @@
 import { ggzFhirConnector } from '../../connectors/ggz-fhir/connector.js';
+import { uwvSuwinetConnector } from '../../connectors/uwv-suwinet/connector.js';
 import type { Connector } from './connector.js';
 
 /**
@@ -7,6 +8,7 @@ import type { Connector } from './connector.js';
  */
 const connectors: ReadonlyMap<string, Connector<unknown, unknown>> = new Map([
   [ggzFhirConnector.id, ggzFhirConnector as unknown as Connector<unknown, unknown>],
+  [uwvSuwinetConnector.id, uwvSuwinetConnector as unknown as Connector<unknown, unknown>],
 ]);
 
 export function connectorById(id: string): Connector<unknown, unknown> | undefined {

@@ -29,7 +29,8 @@ export function formatDemoSummary(report: DemoReport): string {
     if (t.released + t.lapsed > 0) lines.push(`  waiting records of earlier runs decided now: ${t.released} stored, ${t.lapsed} refused`);
     if (t.removed > 0) lines.push(`  removed ${t.removed} stored rows the partner's new per-person answers no longer hold`);
     const persons = personTotals(Object.values(run.streams).map((c) => c.personCounts));
-    if (persons.length > 0) lines.push(`  persons: ${persons.map(([key, n]) => `${key} ${n}`).join(', ')}`);
+    const shown = persons.filter(([, n]) => n > 0);
+    if (shown.length > 0) lines.push(`  persons: ${shown.map(([key, n]) => `${key} ${n}`).join(', ')}`);
     const reasons = new Map<string, number>();
     for (const item of report.quarantine.filter((q) => q.runId === run.runId)) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
     const byReason = [...reasons.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${reason} ${n}`).join(', ');

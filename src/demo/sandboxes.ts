@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startGgzSandbox } from '../../connectors/ggz-fhir/sandbox/server.js';
+import { startUwvSandbox } from '../../connectors/uwv-suwinet/sandbox/server.js';
 
 /**
  * The sandboxes the demo starts, one per connector: a real HTTP server speaking the partner's wire
@@ -39,12 +40,26 @@ const starters: Readonly<Record<string, Starter>> = {
   'ggz-fhir': async (options) => {
     const token = randomBytes(16).toString('hex');
     const sandbox = await startGgzSandbox({
-      token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now,
-      ...(options.canaries ? { canaries: { ...options.canaries, names: [...options.canaries.names], bsns: [...options.canaries.bsns], addresses: [...options.canaries.addresses], birthDates: [...options.canaries.birthDates], notes: [...options.canaries.notes] } } : {}),
+      token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now, ...canariesOf(options),
     });
     return { connector: 'ggz-fhir', url: sandbox.url, settings: { baseUrl: sandbox.baseUrl }, token, close: () => sandbox.close() };
   },
+  'uwv-suwinet': async (options) => {
+    const token = randomBytes(16).toString('hex');
+    const sandbox = await startUwvSandbox({ token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now, ...canariesOf(options) });
+    return {
+      connector: 'uwv-suwinet', url: sandbox.url, token, close: () => sandbox.close(),
+      // The sandbox answers at once; the pace limit of a real Suwinet (5 questions a second) would
+      // only make the demo wait.
+      settings: { inkomstenUrl: sandbox.inkomstenUrl, werknemersverzekeringenUrl: sandbox.werknemersverzekeringenUrl, maxQuestionsPerSecond: 1000, concurrency: 8 },
+    };
+  },
 };
+
+function canariesOf(options: DemoSandboxOptions): { canaries?: { names: string[]; bsns: string[]; addresses: string[]; birthDates: string[]; notes: string[] } } {
+  const c = options.canaries;
+  return c ? { canaries: { names: [...c.names], bsns: [...c.bsns], addresses: [...c.addresses], birthDates: [...c.birthDates], notes: [...c.notes] } } : {};
+}
 
 export function sandboxFor(connectorId: string): Starter | undefined {
   return starters[connectorId];
