@@ -3,7 +3,7 @@ import type { QuarantineReason } from '../../../src/trajectory/codes.js';
 import type { Entiteittype } from '../stuf-names.js';
 import type { MutationExpectation, ObjectPlan, PlannedMutation } from './object-plan.js';
 import type { LksState, PwuState, RivState, StufClient } from './objects.js';
-import { childNode, pw, stuf, withChild, type XNode } from './xml-node.js';
+import { pw, stuf, withChild, type XNode } from './xml-node.js';
 
 /**
  * Every edge case of spec §7 the `edge-cases` scenario serves, with stable identificaties
@@ -48,15 +48,6 @@ const lks: LksState = {
 };
 
 const replace = (name: string, node: XNode | undefined) => (object: XNode): XNode => withChild(object, name, node);
-
-function inClient(patch: (gerelateerde: XNode) => XNode) {
-  return (object: XNode): XNode => {
-    const client = childNode(object, 'heeftAlsClient');
-    const related = client ? childNode(client, 'gerelateerde') : undefined;
-    if (!client || !related) return object;
-    return withChild(object, 'heeftAlsClient', withChild(client, 'gerelateerde', patch(related)));
-  };
-}
 
 function beforeTijdstip(extra: XNode) {
   return (object: XNode): XNode => {
