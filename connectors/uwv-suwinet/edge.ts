@@ -67,7 +67,8 @@ export function uwvEdge(page: SourcePage<PersonItem>, context: EdgeContext): Edg
         for (const outcome of mapAnswer(answer, prefix, { partnerId: context.partnerId, pseudonymiser: context.pseudonymiser, item, bsn: bsn.bsn, person, period })) {
           records.push(...outcome.records);
           if (outcome.rejection) rejections.push(outcome.rejection);
-          if (outcome.dropped) absorbed += 1;
+          // A relation accounts for all its parts (U08): parts it did not become are absorbed.
+          absorbed += outcome.parts - outcome.records.length - (outcome.rejection ? 1 : 0);
           keys.push(...outcome.keys);
           for (const key of outcome.counts) count(key);
         }

@@ -1,5 +1,6 @@
 import type { XmlElement } from '../../src/xml/xml-document.js';
 import type { BenefitType } from './mapping/codes.js';
+import { partsOf } from './mapping/inkomstenverhouding.js';
 
 /**
  * What `pull()` hands to `edge()` for one person: the clear BSN (to check and pseudonymise; it
@@ -49,12 +50,17 @@ export interface PersonItem {
   readonly discardedAnswers: number;
 }
 
-/** Relations the answers of a person deliver: each becomes a record, a rejection or is absorbed. */
+/**
+ * What the answers of a person deliver, as the run balance counts it: each part of a relation
+ * (`partsOf`, U08) and each entitlement becomes a record, a rejection or is absorbed; an answer
+ * about another BSN is one rejection.
+ */
 export function relationsDelivered(item: PersonItem): number {
   const count = (answer: ServiceAnswer, local: string): number => {
     if (answer.kind === 'bsn-mismatch') return 1;
     if (answer.kind !== 'client') return 0;
-    return answer.client.children.filter((c) => c.local === local && c.ns === answer.childNs).length;
+    const relations = answer.client.children.filter((c) => c.local === local && c.ns === answer.childNs);
+    return local === 'Inkomstenverhouding' ? relations.reduce((sum, element) => sum + partsOf(element, answer.childNs), 0) : relations.length;
   };
   return count(item.ikv, 'Inkomstenverhouding') + count(item.wv, 'Uitkeringsverhouding');
 }

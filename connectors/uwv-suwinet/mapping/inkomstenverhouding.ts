@@ -2,7 +2,7 @@ import type { EdgeRecord } from '../../../src/connector/connector.js';
 import type { Pseudonymiser } from '../../../src/stages/pseudonymise.js';
 import type { DraftRecord } from '../../../src/trajectory/trajectory-record.js';
 import type { Period } from '../item.js';
-import { inkomstenverhoudingSchema, keyPartsOf, readInkomstenverhouding, type Inkomstenopgave, type Inkomstenverhouding } from '../source-schema.js';
+import { inkomstenverhoudingSchema, keyPartsOf, readInkomstenverhouding, type Inkomstenopgave } from '../source-schema.js';
 import type { XmlElement } from '../../../src/xml/xml-document.js';
 import { classifyCdSrtIkv, codeCountKey, competitiveOf, relationOf, type IkvClass } from './codes.js';
 import { readDatum } from './datum.js';
@@ -44,21 +44,35 @@ function signature(s: Omit<Segment, 'firstPeriod' | 'periodStart'>): string {
   return s.cls.kind === 'employment' ? `e|${relationOf(s.cdAardIkv)}|${competitiveOf(s.cdAardIkv)}|${s.cdSrtIkv}` : `b|${s.cls.benefitType}|${s.cdSrtIkv}`;
 }
 
-function segmentsOf(relation: Inkomstenverhouding): Segment[] {
+type RawPeriod = { readonly DatBIkp?: string | undefined; readonly CdSrtIkv?: string | undefined; readonly CdAardIkv?: string | undefined };
+
+/** Runs of consecutive non-pension periods that map alike; works on unvalidated periods too. */
+function segmentsOf(periods: readonly RawPeriod[]): Segment[] {
   const segments: Segment[] = [];
   let last: string | undefined;
-  relation.Inkomstenperiode.forEach((period, i) => {
-    const cls = classifyCdSrtIkv(period.CdSrtIkv);
+  periods.forEach((period, i) => {
+    const cdSrtIkv = period.CdSrtIkv ?? '';
+    const cls = classifyCdSrtIkv(cdSrtIkv);
     if (cls.kind === 'pension') {
       last = undefined;
       return;
     }
-    const segment = { cls, cdSrtIkv: period.CdSrtIkv, cdAardIkv: period.CdAardIkv };
+    const segment = { cls, cdSrtIkv, cdAardIkv: period.CdAardIkv };
     const sig = signature(segment);
     if (sig !== last) segments.push({ ...segment, firstPeriod: i, periodStart: period.DatBIkp });
     last = sig;
   });
   return segments;
+}
+
+/**
+ * How many outcomes a relation accounts for in the run balance: one per record it can become
+ * (U08: two), at least one. `pull()` counts these as read, so a split relation does not unbalance
+ * the run; a relation that is rejected or dropped absorbs the parts it did not become.
+ */
+export function partsOf(element: XmlElement, ns: string): number {
+  const raw = readInkomstenverhouding(element, ns) as { Inkomstenperiode: RawPeriod[] };
+  return Math.max(1, segmentsOf(raw.Inkomstenperiode).length);
 }
 
 function returnsFor(opgaven: readonly Inkomstenopgave[], span: Period, prefix: string): PaidReturn[] | Refusal {
@@ -76,17 +90,17 @@ function returnsFor(opgaven: readonly Inkomstenopgave[], span: Period, prefix: s
 export function mapInkomstenverhouding(element: XmlElement, input: IkvInput): RelationOutcome {
   const prefix = `ClientSuwi.Inkomstenverhouding[${input.index}]`;
   const raw = readInkomstenverhouding(element, input.ns);
-  const parts = keyPartsOf(raw);
-  const { Loonheffingennr: lhnr, VolgnrIkv: volgnr } = parts;
+  const { Loonheffingennr: lhnr, VolgnrIkv: volgnr } = keyPartsOf(raw);
   const keyable = lhnr !== undefined && volgnr !== undefined && /^[0-9]{9}L[0-9]{2}$/.test(lhnr) && /^[0-9]{1,4}$/.test(volgnr);
   const baseKey = keyable ? recordKey(input.partnerId, 'ikv', input.pseudonymiser, [input.bsn, lhnr, volgnr]) : answerKey(input.partnerId, 'ikv', input.pseudonymiser, input.bsn, `ikv#${input.index}`);
-  const reject = (refusal: Refusal) => rejected(refOf(baseKey, input.period.to), baseKey, refusal);
+  const parts = partsOf(element, input.ns);
+  const reject = (refusal: Refusal) => rejected(refOf(baseKey, input.period.to), baseKey, refusal, parts);
 
   const parsed = inkomstenverhoudingSchema.safeParse(raw);
   if (!parsed.success) return reject(issueRefusal(parsed.error, prefix));
   const relation = parsed.data;
-  const segments = segmentsOf(relation);
-  if (segments.length === 0) return dropped();
+  const segments = segmentsOf(relation.Inkomstenperiode);
+  if (segments.length === 0) return dropped(parts);
 
   const start = readDatum(relation.DatBIkv, 'start');
   if (start.kind !== 'date') return reject({ stage: 'validate', reason: 'invalid-date', field: `${prefix}.DatBIkv`, expected: 'a start date with at least year and month' });
@@ -148,5 +162,5 @@ export function mapInkomstenverhouding(element: XmlElement, input: IkvInput): Re
     records.push(record);
     keys.push(key);
   }
-  return { records, dropped: false, keys, counts };
+  return { records, dropped: false, parts, keys, counts };
 }

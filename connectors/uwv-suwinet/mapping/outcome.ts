@@ -12,6 +12,8 @@ export interface RelationOutcome {
   readonly records: readonly EdgeRecord[];
   readonly rejection?: Rejection;
   readonly dropped: boolean;
+  /** How many outcomes the run balance counts for this relation (`partsOf`); 1 for entitlements. */
+  readonly parts: number;
   readonly keys: readonly string[];
   /** Count keys for the run summary (`other-cdsrtikv-99`). */
   readonly counts: readonly string[];
@@ -19,12 +21,12 @@ export interface RelationOutcome {
 
 export type Refusal = Omit<Rejection, 'sourceRef'>;
 
-export function rejected(sourceRef: string, key: string, refusal: Refusal): RelationOutcome {
-  return { records: [], rejection: { sourceRef, ...refusal, field: refusal.field.slice(0, 200), expected: refusal.expected.slice(0, 300) }, dropped: false, keys: [key], counts: [] };
+export function rejected(sourceRef: string, key: string, refusal: Refusal, parts = 1): RelationOutcome {
+  return { records: [], rejection: { sourceRef, ...refusal, field: refusal.field.slice(0, 200), expected: refusal.expected.slice(0, 300) }, dropped: false, parts, keys: [key], counts: [] };
 }
 
-export function dropped(): RelationOutcome {
-  return { records: [], dropped: true, keys: [], counts: [] };
+export function dropped(parts = 1): RelationOutcome {
+  return { records: [], dropped: true, parts, keys: [], counts: [] };
 }
 
 /** The first zod issue as a refusal: a missing element is `required-missing`, anything else `invalid-value`. */

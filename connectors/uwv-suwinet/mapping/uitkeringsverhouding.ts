@@ -55,5 +55,5 @@ export function mapUitkeringsverhouding(element: XmlElement, input: UvInput): Re
     benefit: { benefit_type: known ?? 'OTHER', start_date: start.date, ...(endDate !== undefined ? { end_date: endDate } : {}) },
   }, prefix);
   if (isRefusal(record)) return reject(record);
-  return { records: [record], dropped: false, keys: [key], counts: known === undefined ? [codeCountKey('cdszwet', uv.CdSzWet)] : [] };
+  return { records: [record], dropped: false, parts: 1, keys: [key], counts: known === undefined ? [codeCountKey('cdszwet', uv.CdSzWet)] : [] };
 }
