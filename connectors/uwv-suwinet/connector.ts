@@ -46,9 +46,11 @@ async function checkService(config: UwvSuwinetConfig, http: PartnerHttp, service
 
 async function check(config: UwvSuwinetConfig, http: PartnerHttp): Promise<CheckResult> {
   try {
-    const results = [await checkService(config, http, IKV), await checkService(config, http, WV)];
-    const failed = results.find((r) => !r.ok);
-    return failed ?? { ok: true, detail: 'both SuwiML services answered and accepted the token' };
+    for (const service of [IKV, WV]) {
+      const result = await checkService(config, http, service);
+      if (!result.ok) return result;
+    }
+    return { ok: true, detail: 'both SuwiML services answered and accepted the token' };
   } catch (error) {
     if (error instanceof WerkbrugError) return { ok: false, code: error.code === 'WB_PARTNER_AUTH' ? 'WB_PARTNER_AUTH' : error.code === 'WB_PARTNER_UNREACHABLE' ? 'WB_PARTNER_UNREACHABLE' : 'WB_PARTNER_REQUEST_REJECTED', detail: error.message };
     throw error;

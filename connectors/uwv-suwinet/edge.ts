@@ -49,7 +49,7 @@ export function uwvEdge(page: SourcePage<PersonItem>, context: EdgeContext): Edg
       continue;
     }
     count(outcomeOf(item));
-    count('relates-to-mismatch', item.discardedAnswers);
+    if (item.discardedAnswers > 0) count('relates-to-mismatch', item.discardedAnswers);
     const person = context.pseudonymiser.person(bsn.bsn);
     const services = [
       { answer: item.ikv, prefix: 'ikv' as const, period: item.ikv.kind === 'client' && item.ikv.delivered ? item.ikv.delivered : item.period },

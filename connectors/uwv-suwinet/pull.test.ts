@@ -46,6 +46,12 @@ describe('pull against the sandbox', () => {
       expect(edge.records.length + edge.rejections.length + edge.absorbed + page.absorbed).toBe(page.read);
     });
     expect(run.edges.flatMap((e) => e.records).length).toBeGreaterThan(20);
+    // Privacy: no BSN, loonheffingennummer or FiNr of anyone served leaves the edge.
+    const text = JSON.stringify(run.edges);
+    for (const person of sandbox.groundTruth().persons) {
+      expect(text).not.toContain(person.bsn);
+      for (const relation of person.relations) if (relation.service === 'ikv') expect(text).not.toContain(relation.keyParts[1]!.slice(0, 9));
+    }
   });
 
   it('yields one empty last page without persons', async () => {

@@ -7,6 +7,8 @@ import { childElement, childElements, childText, type XmlElement } from '../../s
  * `FiNr`, amounts, `ArbeidsgeschiktheidClient`, free text and sector codes are never even read
  * (minimisation by construction, `partners/README.md` §2.6); the zod schemas then check formats.
  * `Loonheffingennr` is identifying: the edge turns it into `employer_key` and a key hash.
+ * `CdTypeArbeidscontract` and `IndRegelmatigArbeidspatroon` are not read: trajectory format 1 has
+ * no field for them, and published answers use values (`U`, `V`) beyond the spec's `O`/`B`.
  */
 const text = (pattern: RegExp, expected: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'required' : expected) }).regex(pattern, expected);
@@ -19,7 +21,6 @@ export const inkomstenperiodeSchema = z.object({
   DatEIkp: optionalDatum,
   CdSrtIkv: text(/^[0-9]{2}$/, 'a CdSrtIkv (2 digits)'),
   CdAardIkv: optionalText(/^[0-9]{2}$/, 'a CdAardIkv (2 digits)'),
-  CdTypeArbeidscontract: optionalText(/^[OB]$/, 'O or B'),
 });
 
 export const inkomstenopgaveSchema = z.object({
@@ -65,7 +66,7 @@ export function readInkomstenverhouding(element: XmlElement, ns: string): unknow
   return {
     ...pick(element, ns, ['VolgnrIkv', 'DatBIkv', 'DatEIkv']),
     Loonheffingennr: eenheid ? childText(eenheid, ns, 'Loonheffingennr') : undefined,
-    Inkomstenperiode: childElements(element, ns, 'Inkomstenperiode').map((p) => pick(p, ns, ['DatBIkp', 'DatEIkp', 'CdSrtIkv', 'CdAardIkv', 'CdTypeArbeidscontract'])),
+    Inkomstenperiode: childElements(element, ns, 'Inkomstenperiode').map((p) => pick(p, ns, ['DatBIkp', 'DatEIkp', 'CdSrtIkv', 'CdAardIkv'])),
     Inkomstenopgave: childElements(element, ns, 'Inkomstenopgave').map((o) => pick(o, ns, ['DatBIko', 'DatEIko', 'AantVerloondeUrenIko'])),
   };
 }

@@ -46,11 +46,15 @@ function signature(s: Omit<Segment, 'firstPeriod' | 'periodStart'>): string {
 
 type RawPeriod = { readonly DatBIkp?: string | undefined; readonly CdSrtIkv?: string | undefined; readonly CdAardIkv?: string | undefined };
 
-/** Runs of consecutive non-pension periods that map alike; works on unvalidated periods too. */
+/**
+ * Runs of consecutive non-pension periods that map alike, in date order (UWV lists them newest
+ * first as often as oldest first); works on unvalidated periods too.
+ */
 function segmentsOf(periods: readonly RawPeriod[]): Segment[] {
   const segments: Segment[] = [];
   let last: string | undefined;
-  periods.forEach((period, i) => {
+  const ordered = periods.map((period, i) => ({ period, i })).sort((a, b) => ((a.period.DatBIkp ?? '') < (b.period.DatBIkp ?? '') ? -1 : (a.period.DatBIkp ?? '') > (b.period.DatBIkp ?? '') ? 1 : a.i - b.i));
+  ordered.forEach(({ period, i }) => {
     const cdSrtIkv = period.CdSrtIkv ?? '';
     const cls = classifyCdSrtIkv(cdSrtIkv);
     if (cls.kind === 'pension') {
