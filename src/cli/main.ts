@@ -61,4 +61,23 @@ program.command('sync [partners...]')
     process.exitCode = await syncCommand(options.config, partners, process.env).catch(fail);
   });
 
+// Loaded on demand: the contract kit needs development dependencies a production install lacks.
+const connector = program.command('connector').description('Connector development: scaffold a connector, run the contract kit.');
+connector.command('new <name>')
+  .description('Scaffold a connector folder (connectors/<name>) that passes the contract kit against its own sandbox.')
+  .requiredOption('--kind <kind>', 'wire format: fhir, soap or rest')
+  .option('--dir <folder>', 'target folder (default connectors/<name>)')
+  .action(async (name: string, options: { kind: string; dir?: string }) => {
+    const { connectorNewCommand } = await import('./connector-new.js');
+    process.exitCode = await Promise.resolve().then(() => connectorNewCommand(name, options)).catch(fail);
+  });
+connector.command('test <name>')
+  .description('Run the connector contract kit for connectors/<name>/contract.ts against its sandbox.')
+  .option('--check <id...>', 'only these checks')
+  .option('--dir <folder>', 'the connector folder (default connectors/<name>)')
+  .action(async (name: string, options: { check?: string[]; dir?: string }) => {
+    const { connectorTestCommand } = await import('./connector-test.js');
+    process.exitCode = await connectorTestCommand(name, options).catch(fail);
+  });
+
 await program.parseAsync(process.argv).catch(fail);

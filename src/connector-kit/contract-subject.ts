@@ -34,6 +34,11 @@ export interface ContractSubject<Config = unknown> {
   readonly transientSoapFaultCode?: string;
   /** How many records the small scenario the paging checks use holds, per stream (for page-size choices). */
   readonly smallScenarioPersons: number;
+  /**
+   * The partner id of the kit's `EdgeContext` (default {@link kitPartnerId}). `expected()` and
+   * `mutate()` build `record_ref`s and `record_key`s with it, since a reference names its partner.
+   */
+  readonly partnerId?: string;
 }
 
 export interface KitSandboxOptions {
@@ -66,8 +71,8 @@ export interface KitExpectation {
 }
 
 /**
- * The partner id of the `EdgeContext` the kit runs every edge with. `expected()` and `mutate()`
- * build `record_ref`s and `record_key`s with it (`kit-partner:EpisodeOfCare/…`), because a
- * reference names its partner.
+ * The partner id of the `EdgeContext` the kit runs every edge with, unless the subject names its
+ * own (`ContractSubject.partnerId`). `expected()` and `mutate()` build `record_ref`s and
+ * `record_key`s with it (`kit-partner:EpisodeOfCare/…`), because a reference names its partner.
  */
 export const kitPartnerId = 'kit-partner';

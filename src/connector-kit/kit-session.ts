@@ -55,7 +55,7 @@ export async function openSession<Config>(subject: ContractSubject<Config>, opti
   references ??= loadReferenceTables();
   const tables = references;
   const edgeContext: EdgeContext = {
-    partnerId: kitPartnerId,
+    partnerId: subject.partnerId ?? kitPartnerId,
     regionCode: kitRegionCode,
     pseudonymiser,
     keepBirthYear: false,
@@ -73,7 +73,7 @@ export async function openSession<Config>(subject: ContractSubject<Config>, opti
     config: (pageSize) => subject.settings(sandbox, { tokenEnv: kitTokenEnv, ...(pageSize === undefined ? {} : { pageSize }) }),
     http: (config, httpOptions = {}) =>
       createPartnerHttp({
-        partnerId: kitPartnerId,
+        partnerId: subject.partnerId ?? kitPartnerId,
         allowedOrigins: originsOf(config),
         token: httpOptions.token ?? sandbox.token,
         timeoutMs: httpOptions.timeoutMs ?? 5_000,

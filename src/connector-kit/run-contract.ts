@@ -1,4 +1,5 @@
 import type { ContractCheck } from './contract-check.js';
+import { isWerkbrugError } from '../errors/werkbrug-error.js';
 import { ContractFailure } from './contract-failure.js';
 import type { ContractSubject } from './contract-subject.js';
 import { contractChecks } from './contract-checks.js';
@@ -12,7 +13,11 @@ export interface ContractResult {
   readonly title: string;
   readonly ok: boolean;
   readonly durationMs: number;
-  /** The failure text; for a crash (not a `ContractFailure`), the error's name and message. */
+  /**
+   * The failure text: a `ContractFailure`'s message; `the connector failed: …` for a WerkbrugError
+   * that escaped the connector (a fault not retried, a page it could not read); `crashed: …` for
+   * anything else.
+   */
   readonly failure?: string;
 }
 
@@ -32,6 +37,7 @@ export interface ContractReport {
 
 export function describeFailure(error: unknown): string {
   if (error instanceof ContractFailure) return error.message;
+  if (isWerkbrugError(error)) return `the connector failed: ${error.message}`;
   return `crashed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'a non-error was thrown'}`;
 }
 

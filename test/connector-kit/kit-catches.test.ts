@@ -55,7 +55,7 @@ describe('the contract kit fails a connector that', () => {
 
   it('ignores its cursor on an incremental pull', async () => {
     const forgetful = broken({ pull: (config, stream, _from, http, context) => original.pull(config, stream, undefined, http, context) });
-    expect(await failureOf(forgetful, 'incremental')).toMatch(/expected fewer records read from the cursors/);
+    expect(await failureOf(forgetful, 'incremental')).toMatch(/expected only new versions, got \d+ unchanged versions emitted again/);
   });
 
   it('accepts unknown settings', async () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { CheckResult } from '../../connector/connector.js';
 import type { ContractCheck } from '../contract-check.js';
 import { duplicatesOf, ensure } from '../contract-failure.js';
-import type { ContractSubject, KitSandbox } from '../contract-subject.js';
+import type { ContractSubject } from '../contract-subject.js';
 import { kitTokenEnv, withSession } from '../kit-session.js';
 
 /**
@@ -23,6 +23,17 @@ async function closedPort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
+}
+
+/** The config with the origin of every `*Url` setting replaced. */
+function withOrigin<Config>(config: Config, origin: string): Config {
+  if (typeof config !== 'object' || config === null) return config;
+  const moved = Object.entries(config).map(([key, value]) => {
+    if (!/Url$/.test(key) || typeof value !== 'string' || !URL.canParse(value)) return [key, value] as const;
+    const url = new URL(value);
+    return [key, `${origin}${url.pathname === '/' ? '' : url.pathname}${url.search}`] as const;
+  });
+  return Object.fromEntries(moved) as Config;
 }
 
 function described(result: CheckResult): string {
@@ -68,10 +79,9 @@ export function describeChecks<Config>(subject: ContractSubject<Config>): Contra
       id: 'check-unreachable',
       title: 'check() answers WB_PARTNER_UNREACHABLE for a partner nobody answers on, without throwing',
       run: () => withSession(subject, { scenario: 'default', persons: subject.smallScenarioPersons }, async (session) => {
-        const port = await closedPort();
-        // settings() derives everything from `url`, so a copy with a dead port points at nothing.
-        const dead: KitSandbox = { ...session.sandbox, url: `http://127.0.0.1:${port}`, canaries: () => session.sandbox.canaries(), close: async () => undefined };
-        const config = subject.settings(dead, { tokenEnv: kitTokenEnv });
+        const dead = `http://127.0.0.1:${await closedPort()}`;
+        // Every `*Url` setting moved to a port nobody listens on (the origins the core allows).
+        const config = withOrigin(session.config(), dead);
         const result = await subject.connector.check(config, session.http(config, { retries: 1, timeoutMs: 1_000 }));
         ensure(!result.ok && result.code === 'WB_PARTNER_UNREACHABLE', () => `check() against a closed port: expected WB_PARTNER_UNREACHABLE, got ${described(result)}`);
       }),
