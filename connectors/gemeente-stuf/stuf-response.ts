@@ -61,6 +61,11 @@ function retryAfter(header: string | undefined): number | undefined {
 export function faultError(fault: SoapFault, status: number, where: string): Classified {
   const fo02 = readFo02(fault);
   const text = safeText(fo02?.omschrijving ?? fault.faultstring);
+  if (!fo02 && fault.detail.some((d) => d.ns === STUF_NS && d.local === 'Fo02Bericht') && status !== 401 && status !== 403) {
+    // An Fo02 without a code (seen in the wild): the faultcode says whose fault it is.
+    const detail = `${where} answered ${status} with an Fo02 without code, faultcode ${safeText(fault.faultcode)}: "${text}"`;
+    return new WerkbrugError(fault.faultcodeLocal === 'Client' ? 'WB_PARTNER_REQUEST_REJECTED' : 'WB_PARTNER_UNREACHABLE', { detail });
+  }
   if (!fo02) {
     const detail = `${where} answered ${status} with a SOAP Fault ${safeText(fault.faultcode)} without StUF detail: "${text}"`;
     return new WerkbrugError(status === 401 || status === 403 ? 'WB_PARTNER_AUTH' : 'WB_PARTNER_UNREACHABLE', { detail });

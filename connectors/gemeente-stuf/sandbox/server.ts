@@ -3,7 +3,8 @@ import {
   createControlApi, FaultBook, faultTypes, RequestJournal, startSandboxServer, VirtualClock,
   type FaultType, type JournalEntry, type PreparedResponse,
 } from '../../../src/sandbox/index.js';
-import { SERVICE_PATH } from '../stuf-names.js';
+import { XSI_NS } from '../../../src/xml/xml-document.js';
+import { PW_NS, SERVICE_PATH, STUF_NS, type Entiteittype } from '../stuf-names.js';
 import type { Canaries } from './canary-plans.js';
 import { DEFAULT_PERSONS, type Scenario } from './caseload.js';
 import type { EdgeCase } from './edge-cases.js';
@@ -13,6 +14,7 @@ import { groundTruth, type GemeenteGroundTruth } from './ground-truth.js';
 import { gemeentePartner, partnerIds } from './partners.js';
 import { stufWireFormat } from './soap-answers.js';
 import { createStufHandler } from './stuf-handler.js';
+import { renderNode, standardStyle } from './xml-node.js';
 
 /**
  * The gemeente StUF sandbox: a real HTTP server (node:http) that plays one gemeente partner's
@@ -68,6 +70,11 @@ export interface GemeenteSandbox {
   /** The request journal, oldest first (last `limit`, default all kept). */
   journal(limit?: number): JournalEntry[];
   edgeCases(): readonly EdgeCase[];
+  /**
+   * The current state of an object as a standalone `PW:object` (namespaces declared), as a test
+   * would PUT it back through the control API; undefined when it is unknown or removed.
+   */
+  objectXml(entiteittype: Entiteittype, identificatie: string): string | undefined;
   readonly clock: VirtualClock;
 }
 
@@ -126,6 +133,12 @@ export async function startGemeenteSandbox(options: GemeenteSandboxOptions = {})
     health: () => target.health(),
     journal: (limit) => journal.list(limit ?? journal.size),
     edgeCases: () => state.caseload.edgeCases,
+    objectXml: (entiteittype, identificatie) => {
+      const latest = state.caseload.log.latest(entiteittype, identificatie);
+      if (!latest || latest.soort === 'V') return undefined;
+      const xml = renderNode(latest.build(latest.n, latest.tijdstip), standardStyle).join('');
+      return xml.replace('<PW:object', `<PW:object xmlns:PW="${PW_NS}" xmlns:StUF="${STUF_NS}" xmlns:xsi="${XSI_NS}"`);
+    },
     clock,
   };
 }
