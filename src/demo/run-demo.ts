@@ -32,7 +32,7 @@ export interface DemoOptions {
   /** Override the key prefix (tests keep Redis keys to inspect them before cleanup). */
   readonly redisPrefix?: string;
   readonly keepRedisKeys?: boolean;
-  readonly onBeforeCleanup?: (context: { redisUrl: string; prefix: string; store: Store }) => Promise<void>;
+  readonly onBeforeCleanup?: (context: { redisUrl: string; prefix: string; store: Store; sandboxes: ReadonlyMap<string, DemoSandbox> }) => Promise<void>;
   readonly say?: (line: string) => void;
 }
 
@@ -69,7 +69,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const notes: string[] = [];
   const seed = options.seed ?? 42;
   const env: NodeJS.ProcessEnv = { ...options.env };
-  const sandboxes: DemoSandbox[] = [];
+  const sandboxes = new Map<string, DemoSandbox>();
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const boot = await bootstrap({
@@ -89,7 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       const start = sandboxFor(partner.connector);
       if (!start) throw new Error(`werkbrug demo: connector ${partner.connector} has no sandbox`);
       const sandbox = await start({ partnerId: partner.id, scenario: options.scenario ?? 'edge-cases', seed, persons: options.persons ?? 500, now: state.sandboxClock, canaries: options.canaries });
-      sandboxes.push(sandbox);
+      sandboxes.set(partner.id, sandbox);
       cleanups.push(() => sandbox.close());
       Object.assign(partner.settings, sandbox.settings);
       const tokenEnv = partner.settings.tokenEnv;
@@ -104,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const prefix = options.redisPrefix ?? `wb-demo-${process.pid}-${randomBytes(3).toString('hex')}`;
     const queues = await openQueues({ redisUrl: redis.url, prefix, attempts: runtime.config.pipeline.attempts, backoffMs: runtime.config.pipeline.backoffMs });
     cleanups.push(async () => {
-      if (options.onBeforeCleanup) await options.onBeforeCleanup({ redisUrl: redis.url, prefix, store: runtime.store });
+      if (options.onBeforeCleanup) await options.onBeforeCleanup({ redisUrl: redis.url, prefix, store: runtime.store, sandboxes });
       if (!options.keepRedisKeys) await queues.obliterate();
       await queues.close();
     });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { JournalEntry } from '../sandbox/request-journal.js';
 import { startGgzSandbox } from '../../connectors/ggz-fhir/sandbox/server.js';
 import { startUwvSandbox } from '../../connectors/uwv-suwinet/sandbox/server.js';
 
@@ -12,6 +13,8 @@ export interface DemoSandbox {
   /** Settings merged over the partner's configured settings. */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly token: string;
+  /** The sandbox's request journal (BSNs only as hashes), for tests that check who was asked. */
+  journal(): JournalEntry[];
   close(): Promise<void>;
 }
 
@@ -42,13 +45,13 @@ const starters: Readonly<Record<string, Starter>> = {
     const sandbox = await startGgzSandbox({
       token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now, ...canariesOf(options),
     });
-    return { connector: 'ggz-fhir', url: sandbox.url, settings: { baseUrl: sandbox.baseUrl }, token, close: () => sandbox.close() };
+    return { connector: 'ggz-fhir', url: sandbox.url, settings: { baseUrl: sandbox.baseUrl }, token, journal: () => sandbox.journal(), close: () => sandbox.close() };
   },
   'uwv-suwinet': async (options) => {
     const token = randomBytes(16).toString('hex');
     const sandbox = await startUwvSandbox({ token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now, ...canariesOf(options) });
     return {
-      connector: 'uwv-suwinet', url: sandbox.url, token, close: () => sandbox.close(),
+      connector: 'uwv-suwinet', url: sandbox.url, token, journal: () => sandbox.journal(), close: () => sandbox.close(),
       // The sandbox answers at once; the pace limit of a real Suwinet (5 questions a second) would
       // only make the demo wait.
       settings: { inkomstenUrl: sandbox.inkomstenUrl, werknemersverzekeringenUrl: sandbox.werknemersverzekeringenUrl, maxQuestionsPerSecond: 1000, concurrency: 8 },

@@ -82,7 +82,7 @@ describe('werkbrug demo on the embedded defaults', () => {
     const store = await openStore({ pgliteDir: state.storeDir });
     try {
       const rows = (await store.dumpTable('records')).map((line) => JSON.parse(line) as { record: unknown; record_kind: string });
-      expect(new Set(rows.map((r) => r.record_kind))).toEqual(new Set(['referral', 'trajectory', 'consent']));
+      expect(new Set(rows.map((r) => r.record_kind))).toEqual(new Set(['referral', 'trajectory', 'consent', 'employment', 'benefit']));
       const invalid = rows.flatMap((row) => (validate(row.record) ? [] : [JSON.stringify(validate.errors?.[0])]));
       expect(invalid).toEqual([]);
     } finally {
