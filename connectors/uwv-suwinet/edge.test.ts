@@ -78,3 +78,14 @@ describe('P2 (spec §7.3): WGA', () => {
     expect(JSON.stringify(out)).not.toMatch(/121050|20200914|CdArbeidsongeschiktheidsklasse/);
   });
 });
+
+describe('shapes seen in published answers', () => {
+  const relation = (periods: string) => `<smls:UWVPersoonsIkvInfoResponse xmlns:smls="http://bkwi.nl/SuwiML/Diensten/UWVDossierInkomstenGSD/v0200"><ClientSuwi><Burgerservicenr>${P1}</Burgerservicenr><Inkomstenverhouding><VolgnrIkv>2</VolgnrIkv><DatBIkv>20240101</DatBIkv><AdministratieveEenheid><Loonheffingennr>812345605L01</Loonheffingennr></AdministratieveEenheid>${periods}<Inkomstenopgave><DatBIko>20240101</DatBIko><DatEIko>20240131</DatEIko><AantVerloondeUrenIko>40</AantVerloondeUrenIko></Inkomstenopgave></Inkomstenverhouding></ClientSuwi></smls:UWVPersoonsIkvInfoResponse>`;
+  const period = (from: string, to: string, srt: string, aard: string) => `<Inkomstenperiode><DatBIkp>${from}</DatBIkp><DatEIkp>${to}</DatEIkp><CdSrtIkv>${srt}</CdSrtIkv><CdTypeArbeidscontract>U</CdTypeArbeidscontract><CdAardIkv>${aard}</CdAardIkv></Inkomstenperiode>`;
+
+  it('reads periods listed newest first in date order, and accepts CdTypeArbeidscontract U', () => {
+    const out = edgeOf([personItem(P1, asked, { ikv: relation(period('20240301', '20240331', '15', '01') + period('20240201', '20240229', '15', '11') + period('20240101', '20240131', '15', '11')) })]);
+    expect(out.rejections).toEqual([]);
+    expect(out.records.map((r) => [r.draft.employment?.relation, r.draft.employment?.start_date, r.draft.employment?.end_date])).toEqual([['temp_agency', '2024-01-01', '2024-02-29'], ['employee', '2024-03-01', undefined]]);
+  });
+});
