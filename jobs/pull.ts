@@ -38,6 +38,8 @@ export function batchIdOf(runId: string, stream: string, pass: string, page: num
   return `b1-${runId}-${stream.replace(/[^A-Za-z0-9_-]/g, '_')}-${pass}-p${String(page).padStart(5, '0')}`;
 }
 
+const alertCounts: ReadonlySet<string> = new Set(['bsn-mismatch', 'refused-by-uwv', 'request-rejected', 'failed']);
+
 function mergeCounts(...parts: (Readonly<Record<string, number>> | undefined)[]): Record<string, number> {
   const merged: Record<string, number> = {};
   for (const part of parts) for (const [key, n] of Object.entries(part ?? {})) merged[key] = (merged[key] ?? 0) + n;
@@ -100,6 +102,10 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
         // it is still thrown where `previous` is awaited.
         previous.catch(() => undefined);
         log.debug({ page: pages, read: page.read, rejected: edge.rejections.length }, 'page pulled');
+        // Answers about another person than asked, and refusals for lack of authorisation, are
+        // for operations to chase (uwv-suwinet.md §6, U03; §1.6): counts only, never who.
+        const alerts = Object.fromEntries(Object.entries(edge.personCounts ?? {}).filter(([key, n]) => n > 0 && alertCounts.has(key)));
+        if (Object.keys(alerts).length > 0) log.warn({ page: pages, ...alerts }, 'partner answers need attention');
         // FHIR `search.mode = outcome` entries: warnings of the partner, logged by issue code only.
         if (page.outcomeIssues && page.outcomeIssues.length > 0) log.info({ page: pages, issues: page.outcomeIssues }, 'partner sent outcome issues');
         if (page.last) break;

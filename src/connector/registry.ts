@@ -1,3 +1,4 @@
+import { gemeenteStufConnector } from '../../connectors/gemeente-stuf/connector.js';
 import { ggzFhirConnector } from '../../connectors/ggz-fhir/connector.js';
 import { uwvSuwinetConnector } from '../../connectors/uwv-suwinet/connector.js';
 import type { Connector } from './connector.js';
@@ -8,6 +9,7 @@ import type { Connector } from './connector.js';
  */
 const connectors: ReadonlyMap<string, Connector<unknown, unknown>> = new Map([
   [ggzFhirConnector.id, ggzFhirConnector as unknown as Connector<unknown, unknown>],
+  [gemeenteStufConnector.id, gemeenteStufConnector as unknown as Connector<unknown, unknown>],
   [uwvSuwinetConnector.id, uwvSuwinetConnector as unknown as Connector<unknown, unknown>],
 ]);
 

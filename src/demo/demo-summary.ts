@@ -30,7 +30,9 @@ export function formatDemoSummary(report: DemoReport): string {
     if (t.removed > 0) lines.push(`  removed ${t.removed} stored rows the partner's new per-person answers no longer hold`);
     const persons = personTotals(Object.values(run.streams).map((c) => c.personCounts));
     const shown = persons.filter(([, n]) => n > 0);
-    if (shown.length > 0) lines.push(`  persons: ${shown.map(([key, n]) => `${key} ${n}`).join(', ')}`);
+    // A per-person source counts its persons; other connectors count codes they mapped to OTHER.
+    const label = shown.some(([key]) => key === 'asked') ? 'persons' : 'noted';
+    if (shown.length > 0) lines.push(`  ${label}: ${shown.map(([key, n]) => `${key} ${n}`).join(', ')}`);
     const reasons = new Map<string, number>();
     for (const item of report.quarantine.filter((q) => q.runId === run.runId)) reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
     const byReason = [...reasons.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${reason} ${n}`).join(', ');

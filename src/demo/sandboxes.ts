@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JournalEntry } from '../sandbox/request-journal.js';
+import { startGemeenteSandbox } from '../../connectors/gemeente-stuf/sandbox/server.js';
 import { startGgzSandbox } from '../../connectors/ggz-fhir/sandbox/server.js';
 import { startUwvSandbox } from '../../connectors/uwv-suwinet/sandbox/server.js';
 
@@ -46,6 +47,12 @@ const starters: Readonly<Record<string, Starter>> = {
       token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now, ...canariesOf(options),
     });
     return { connector: 'ggz-fhir', url: sandbox.url, settings: { baseUrl: sandbox.baseUrl }, token, journal: () => sandbox.journal(), close: () => sandbox.close() };
+  },
+  'gemeente-stuf': async (options) => {
+    const token = randomBytes(16).toString('hex');
+    // One process per gemeente partner, serving that partner's gemeenten (spec §9).
+    const sandbox = await startGemeenteSandbox({ partner: options.partnerId, token, scenario: options.scenario, seed: options.seed, persons: options.persons, now: options.now, ...canariesOf(options) });
+    return { connector: 'gemeente-stuf', url: sandbox.url, settings: { baseUrl: sandbox.url }, token, journal: () => sandbox.journal(), close: () => sandbox.close() };
   },
   'uwv-suwinet': async (options) => {
     const token = randomBytes(16).toString('hex');

@@ -56,12 +56,32 @@ describe('one sync of the whole region', () => {
   it('links P1 across the partners through one pseudonym: trajectory, benefit and the job that proves work', () => {
     const p1 = rowsOf(P1.bsn);
     const partners = new Set(p1.map((row) => row.partner_id));
-    expect(partners).toContain('ggz-altrecht');
-    expect(partners).toContain('uwv');
+    expect(partners).toEqual(new Set(['ggz-altrecht', 'gem-utrecht', 'uwv']));
+    const gemeente = p1.filter((row) => row.partner_id === 'gem-utrecht');
+    expect(gemeente.map((row) => row.record_kind).sort()).toEqual(['benefit', 'employment', 'trajectory']);
+    const ips = gemeente.find((row) => row.record_kind === 'trajectory')?.record.trajectory;
+    expect(ips).toMatchObject({ programme: 'IPS', funding_stream: 'GEM_IPS_SUBSIDIE', start_date: '2025-02-03' });
+    expect(ips?.events).toEqual(expect.arrayContaining([{ code: 'FUNDING_REQUESTED', date: '2025-01-16' }, { code: 'FUNDING_GRANTED', date: '2025-01-29' }]));
+    const placement = gemeente.find((row) => row.record_kind === 'employment')?.record.employment;
     const uwvKinds = p1.filter((row) => row.partner_id === 'uwv').map((row) => row.record_kind).sort();
     expect(uwvKinds).toEqual(['benefit', 'employment']);
     const job = p1.find((row) => row.partner_id === 'uwv' && row.record_kind === 'employment');
     expect(job?.record.employment).toMatchObject({ start_date: '2025-06-01', employer_key: pseudonymiser.employerKey('812345605L01'), ikv_code: '15' });
+    // The gemeente's loonkostensubsidie placement and the UWV relation are one job: same employer key.
+    expect(placement).toMatchObject({ employer_key: job?.record.employment?.employer_key, support: ['GEM_LKS'] });
+  });
+
+  it('links P8, whom the gemeente stores without the leading zero, to the same person', () => {
+    const partners = new Set(rowsOf(P8.bsn).map((row) => row.partner_id));
+    expect(partners).toContain('gem-utrecht');
+    expect(partners).toContain('ggz-altrecht');
+  });
+
+  it('refuses every gemeente record of P4, who rejected consent', () => {
+    // Only P4's consent record itself is kept: the proof of the refusal (rule CR00).
+    expect(rowsOf(P4.bsn).map((row) => [row.partner_id, row.record_kind, row.record.consent?.status])).toEqual([['ggz-altrecht', 'consent', 'refused']]);
+    const wil = report.runs.find((run) => run.partnerId === 'uo-wil-lekstroom');
+    expect(Object.values(wil?.streams ?? {}).reduce((n, c) => n + c.refused, 0)).toBeGreaterThan(0);
   });
 
   it('stores P2\'s UWV records for the one purpose P2 consented to', () => {
