@@ -41,7 +41,7 @@ const loaded = loadConfig('config/midden-utrecht.yaml');
 const config: Config = {
   ...loaded,
   pipeline: { ...loaded.pipeline, backoffMs: 100 },
-  partners: loaded.partners.map((p) => ({ ...p, settings: { ...p.settings, baseUrl, pageSize: 500 } })),
+  partners: loaded.partners.filter((p) => p.id === 'ggz-altrecht').map((p) => ({ ...p, settings: { ...p.settings, baseUrl, pageSize: 500 } })),
 };
 const logger = createLogger({ level: 'error' });
 const env = { ...process.env, WERKBRUG_GGZ_ALTRECHT_TOKEN: token };

@@ -9,7 +9,8 @@ import { z } from 'zod';
  * Redis → store) at 10,000 and 100,000 records, beside a ceiling measured in the same run: the same
  * records pulled, parsed, pseudonymised and batch-inserted in one process without queues. Each
  * measurement runs in a fresh process so its peak RSS is its own. Figures are ratios to the
- * ceiling; absolute numbers on a shared 2-core machine are noisy.
+ * ceiling; absolute numbers on a shared 2-core machine are noisy. Then one region sync over ggz,
+ * a gemeente and UWV gives each partner's records/s beside the FHIR partner's.
  */
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const resultSchema = z.object({ mode: z.string(), engine: z.string(), records: z.number(), seconds: z.number(), recordsPerSecond: z.number(), maxRssMb: z.number() });
@@ -25,8 +26,8 @@ function tsx(args: string[], env: NodeJS.ProcessEnv) {
   return spawn(process.execPath, ['--import', 'tsx', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-async function startSandbox(persons: number, token: string): Promise<{ baseUrl: string; stop: () => void }> {
-  const child = tsx(['connectors/ggz-fhir/sandbox/main.ts'], { ...process.env, SANDBOX_PORT: '0', SANDBOX_TOKEN: token, SANDBOX_SCENARIO: 'volume', SANDBOX_PERSONS: String(persons), SANDBOX_SEED: '7' });
+async function startSandbox(persons: number, token: string, main = 'connectors/ggz-fhir/sandbox/main.ts', extra: NodeJS.ProcessEnv = {}): Promise<{ url: string; baseUrl: string; stop: () => void }> {
+  const child = tsx([main], { ...process.env, SANDBOX_PORT: '0', SANDBOX_TOKEN: token, SANDBOX_SCENARIO: 'volume', SANDBOX_PERSONS: String(persons), SANDBOX_SEED: '7', ...extra });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -36,7 +37,7 @@ async function startSandbox(persons: number, token: string): Promise<{ baseUrl: 
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
   });
-  return { baseUrl: `${url}/fhir`, stop: () => child.kill('SIGTERM') };
+  return { url, baseUrl: `${url}/fhir`, stop: () => child.kill('SIGTERM') };
 }
 
 async function measure(mode: 'ceiling' | 'pipeline', baseUrl: string, token: string, engine: string): Promise<Result> {
@@ -65,3 +66,33 @@ for (const size of sizes) {
   }
 }
 process.stdout.write(`\n| size | records read | ceiling rec/s | pipeline rec/s | pipeline / ceiling | ceiling peak RSS MB | pipeline peak RSS MB |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+
+// The partner table: one region sync (ggz, one gemeente, UWV) over the same generated persons, each
+// sandbox in its own process. The XML partners' records/s are reported beside the FHIR partner's.
+const regionPersons = Number(process.env.BENCH_REGION_PERSONS ?? '3000');
+const partnerSchema = z.object({ partner: z.string(), status: z.string(), records: z.number(), seconds: z.number(), recordsPerSecond: z.number(), persons: z.number() });
+const sandboxes = await Promise.all([
+  startSandbox(regionPersons, token),
+  startSandbox(regionPersons, token, 'connectors/gemeente-stuf/sandbox/main.ts', { SANDBOX_PARTNER: 'gem-utrecht' }),
+  startSandbox(regionPersons, token, 'connectors/uwv-suwinet/sandbox/main.ts'),
+]);
+try {
+  const [ggz, gemeente, uwv] = sandboxes;
+  const child = tsx(['test/bench/region-run.ts', engine, JSON.stringify({ ggz: ggz?.url, gemeente: gemeente?.url, uwv: uwv?.url, token })], process.env);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8'); });
+  const [code] = (await once(child, 'exit')) as [number];
+  if (code !== 0) throw new Error(`region-run exited with ${code}`);
+  const lines = out.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  const partners = lines.flatMap((line) => { const parsed = partnerSchema.safeParse(line); return parsed.success ? [parsed.data] : []; });
+  const rss = z.object({ maxRssMb: z.number() }).parse(lines[lines.length - 1]);
+  const fhir = partners.find((p) => p.partner === 'ggz-altrecht');
+  const format: Record<string, string> = { 'ggz-altrecht': 'FHIR R4 JSON', 'gem-utrecht': 'StUF 03.01 XML', 'uwv': 'SuwiML XML, per person' };
+  process.stdout.write(`\nregion sync, ${regionPersons.toLocaleString('en')} generated persons per sandbox (peak RSS ${rss.maxRssMb} MB)\n\n| partner | wire format | status | records read | seconds | records/s | / FHIR partner |\n|---|---|---|---|---|---|---|\n`);
+  for (const p of partners) {
+    const ratio = fhir ? (p.recordsPerSecond / Math.max(fhir.recordsPerSecond, 1)).toFixed(2) : '–';
+    process.stdout.write(`| ${p.partner} | ${format[p.partner] ?? ''}${p.persons > 0 ? ` (${p.persons} persons asked)` : ''} | ${p.status} | ${p.records} | ${p.seconds.toFixed(1)} | ${p.recordsPerSecond} | **${ratio}** |\n`);
+  }
+} finally {
+  for (const sandbox of sandboxes) sandbox.stop();
+}
