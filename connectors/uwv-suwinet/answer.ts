@@ -56,7 +56,13 @@ export function classifyAnswer(response: PartnerResponse, service: ServiceWireNa
   }
   const envelope = root ? readEnvelope(root) : undefined;
   const fault = readFault(envelope?.payload);
-  if (fault) return faultClass(fwiCode(fault.detail.find((d) => d.ns === FWI_NS && d.local === 'Fout')), where);
+  if (fault) {
+    const classified = faultClass(fwiCode(fault.detail.find((d) => d.ns === FWI_NS && d.local === 'Fout')), where);
+    // A gateway's 429 or 503 comes as a Fault too; its Retry-After still says when to come back.
+    const seconds = retryAfter(response.headers['retry-after']);
+    if (seconds !== undefined && classified.retryable) classified.retryAfterSeconds = seconds;
+    return classified;
+  }
   if (status === 429 || status >= 500) return failure('WB_PARTNER_UNREACHABLE', where, retryAfter(response.headers['retry-after']));
   if (status === 404 || (status >= 300 && status < 400)) return failure('WB_PARTNER_CONFIG_REJECTED', `${where}; check the endpoint URL`);
   if (status < 200 || status >= 300) return failure('WB_PARTNER_REQUEST_REJECTED', where);

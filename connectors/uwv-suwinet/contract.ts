@@ -73,6 +73,7 @@ function expectationOf(persons: readonly PersonTruth[], asked: { from: string; t
 
 export const contractSubject: ContractSubject<UwvSuwinetConfig> = {
   connector: uwvSuwinetConnector,
+  partnerId: contractPartnerId,
   kind: 'soap',
   async startSandbox(options) {
     const sandbox = await startUwvSandbox({ scenario: options.scenario, persons: options.persons ?? 30, now: options.now, ...(options.canaries ? { canaries: CANARIES } : {}) });
