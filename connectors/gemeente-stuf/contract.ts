@@ -50,6 +50,7 @@ function canaryValues(canaries: Canaries): string[] {
 
 export const contractSubject: ContractSubject<GemeenteStufConfig> = {
   connector: gemeenteStufConnector,
+  partnerId: PARTNER,
   kind: 'soap',
   async startSandbox(options) {
     const token = randomBytes(16).toString('hex');

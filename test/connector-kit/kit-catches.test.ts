@@ -85,7 +85,7 @@ describe('the contract kit fails a connector that', () => {
 });
 
 describe('page sizes of the paging check', () => {
-  it.each([[24, 12, 23], [12, 6, 11], [10, 5, 3], [7, 7, 3], [3, 3, 2]])('for %i records: %i fills the last page, %i leaves one on it', (n, exact, oneOver) => {
+  it.each([[24, 12, 23], [12, 6, 11], [10, 5, 3], [7, 1, 3], [43, 1, 21], [3, 1, 2]])('for %i records: %i fills the last page, %i leaves one on it', (n, exact, oneOver) => {
     expect(exactPageSize(n)).toBe(exact);
     expect(n % exactPageSize(n)).toBe(0);
     expect(oneOverPageSize(n)).toBe(oneOver);

@@ -53,8 +53,12 @@ function faultCheck<Config>(subject: ContractSubject<Config>, item: FaultCase): 
       ensure(item.fault.type !== 'soap-fault' || subject.transientSoapFaultCode !== undefined, () => 'transientSoapFaultCode: a SOAP subject must name the code its sandbox maps to a transient fault');
       const config = session.config(pageSize);
       const streams = subject.connector.describe(config).streams;
-      const target = (streams.find((stream) => stream.role === 'data') ?? streams[0])?.name ?? '';
-      const clean = refsOf((await pullAll(session, { pageSize })).records);
+      const cleanPull = await pullAll(session, { pageSize });
+      const clean = refsOf(cleanPull.records);
+      // The fault goes to the second request of the data stream that needs the most pages.
+      const pagesOf = (name: string): number => cleanPull.pages.filter((page) => page.stream === name).length;
+      const data = streams.filter((stream) => stream.role === 'data');
+      const target = [...(data.length > 0 ? data : streams)].sort((a, b) => pagesOf(b.name) - pagesOf(a.name))[0]?.name ?? '';
       let ruleId = '';
       const faulted = await pullAll(session, {
         pageSize,

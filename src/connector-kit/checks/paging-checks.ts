@@ -9,10 +9,13 @@ import { withSession } from '../kit-session.js';
  * and when they leave one record on it; and an empty source ends at once with nothing.
  */
 
-/** The largest divisor of n from 2 to n/2, else n (n records then fill one page exactly). */
+/**
+ * The largest divisor of n from 2 to n/2; for a prime n, 1 (every page then holds exactly one
+ * record, so the last page is full too and the stream still needs more than one page).
+ */
 export function exactPageSize(n: number): number {
   for (let d = Math.floor(n / 2); d >= 2; d -= 1) if (n % d === 0) return d;
-  return Math.max(1, n);
+  return 1;
 }
 
 /** A page size that leaves exactly one record on the last page: a divisor of n − 1 below n − 1 when there is one. */
