@@ -174,6 +174,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     socket.once('close', () => sockets.delete(socket));
   });
 
+  // Longer than any client's idle keep-alive: a server that closes an idle socket just as the
+  // client reuses it answers that request with a reset (seen after a long synchronous ground truth).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const address: AddressInfo | string | null = server.address();
