@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { purposeCodes, arbeidsmarktregioCodes } from '../trajectory/codes.js';
+import { privacySchema } from './privacy-schema.js';
 
 /**
  * The region configuration (`config/*.yaml`). Strict objects turn typos into errors; every field
@@ -41,6 +42,7 @@ export const configSchema = z.strictObject({
     keyEnv: envName.default('WERKBRUG_PSEUDONYM_KEY').describe('Environment variable holding the 32-byte region key (64 hex characters or base64).'),
     keyIdEnv: envName.default('WERKBRUG_PSEUDONYM_KEY_ID').describe('Environment variable holding the key id (e.g. mu-2025a).'),
   }).prefault({}).describe('Where the pseudonymisation key comes from.'),
+  privacy: privacySchema.prefault({}).describe('Privacy: signed checkpoints of the consent log, retention per purpose.'),
   pipeline: z.strictObject({
     ingestConcurrency: z.number().int().min(1).max(32).default(2).describe('Batches stored in parallel per worker process.'),
     pullConcurrency: z.number().int().min(1).max(32).default(4).describe('Streams pulled in parallel per worker process.'),
