@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Cursor } from '../connector/connector.js';
 import type { ConsentDocument } from '../consent/consent-document.js';
 import type { TrajectoryRecord } from '../trajectory/trajectory-record.js';
+import { appendAccessLog, readAccessLog, verifyAccessLog } from './access-log-store.js';
 import { appendConsentLog, readConsentLog, verifyConsentLog } from './consent-log-store.js';
 import { loadConsentDocuments, markConsentDeleted, markConsentUnreadable, saveConsentDocuments } from './consent-state-store.js';
 import { migrate } from './migrate.js';
@@ -13,7 +14,7 @@ import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { parseRows } from './sql-rows.js';
 import { loadPersonRows, personsByPartnerCount, personWindows } from './person-rows.js';
 import type {
-  ChainVerification, ConsentLogContent, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
+  AccessLogContent, AccessLogEntry, AccessLogFilter, ChainVerification, ConsentLogContent, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
   PersonRow, PersonWindow, RecordWrite, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
 } from './store.js';
 
@@ -176,6 +177,21 @@ export class SqlStore implements Store {
 
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]> {
     return readConsentLog(this.client, range);
+  }
+
+  appendAccessLog(content: AccessLogContent): Promise<AccessLogEntry> {
+    return this.client.transaction((q) => appendAccessLog(q, content));
+  }
+
+  readAccessLog(filter: AccessLogFilter): Promise<readonly AccessLogEntry[]> {
+    return readAccessLog(this.client, filter);
+  }
+
+  verifyAccessLog(): Promise<ChainVerification> {
+    return this.client.transaction(async (q) => {
+      await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return verifyAccessLog(q);
+    });
   }
 
   async listTables(): Promise<readonly string[]> {

@@ -31,6 +31,13 @@ export interface Store {
   verifyConsentLog(): Promise<ChainVerification>;
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]>;
 
+  /** Appends one access (NEN 7513) to the hash-chained access log, in its own transaction. */
+  appendAccessLog(content: AccessLogContent): Promise<AccessLogEntry>;
+  /** Access-log entries in seq order: after `afterSeq`, `at` in [from, to), of `person`; at most `limit` (default 1000). */
+  readAccessLog(filter: AccessLogFilter): Promise<readonly AccessLogEntry[]>;
+  /** Walks the access log's chain against its head, like `verifyConsentLog`. */
+  verifyAccessLog(): Promise<ChainVerification>;
+
   /**
    * Per person (pseudonym): the window of the stored trajectories that have a START. Persons
    * without one are absent (a referral that never started, a refused application).
@@ -235,3 +242,32 @@ export interface ConsentLogEntry {
 export type ChainVerification =
   | { readonly ok: true; readonly entries: number; readonly headSeq: number; readonly headHash: string }
   | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly problem: 'changed' | 'removed' | 'reordered' | 'head-mismatch'; readonly detail: string };
+
+/** One access to privacy data through a werkbrug command (NEN 7513). Pseudonyms, codes and counts only. */
+export interface AccessLogContent {
+  readonly event: string;
+  readonly at: string;
+  readonly person: string | null;
+  readonly user: string;
+  readonly onBehalfOf: string | null;
+  readonly authorisation: string | null;
+  readonly detail?: Readonly<Record<string, string | number>>;
+}
+
+export interface AccessLogEntry {
+  readonly seq: number;
+  readonly prevHash: string;
+  /** Hex SHA-256 as in the consent log's `cl1` chain, over this chain; shown as `al1:<hash>`. */
+  readonly hash: string;
+  readonly content: AccessLogContent;
+}
+
+export interface AccessLogFilter {
+  readonly afterSeq?: number;
+  /** ISO instant, inclusive. */
+  readonly from?: string;
+  /** ISO instant, exclusive. */
+  readonly to?: string;
+  readonly person?: string;
+  readonly limit?: number;
+}
