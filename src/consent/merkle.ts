@@ -224,8 +224,8 @@ export function verifyConsistency(m: number, n: number, firstRoot: Uint8Array, s
     fn >>= 1n;
     sn >>= 1n;
   }
-  let fr = Buffer.from(path[0] as Uint8Array);
-  let sr = Buffer.from(path[0] as Uint8Array);
+  let fr: Buffer = Buffer.from(path[0] as Uint8Array);
+  let sr: Buffer = Buffer.from(path[0] as Uint8Array);
   for (const c of path.slice(1)) {
     if (sn === 0n) return false;
     if ((fn & 1n) === 1n || fn === sn) {
