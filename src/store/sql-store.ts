@@ -4,6 +4,8 @@ import type { ConsentDocument } from '../consent/consent-document.js';
 import type { TrajectoryRecord } from '../trajectory/trajectory-record.js';
 import { appendAccessLog, readAccessLog, verifyAccessLog } from './access-log-store.js';
 import { appendConsentLog, readConsentLog, verifyConsentLog } from './consent-log-store.js';
+import { consentLogAboutRecord, consentLogEntryByHash, findRecordByRef, readConsentLogHashes } from './consent-proof-store.js';
+import type { VerifiableEntry } from '../consent/consent-log-chain.js';
 import { loadConsentDocuments, markConsentDeleted, markConsentUnreadable, saveConsentDocuments } from './consent-state-store.js';
 import { migrate } from './migrate.js';
 import { countPending, deletePending, loadPendingByPerson, loadPendingOlderThan, savePending } from './pending-store.js';
@@ -177,6 +179,22 @@ export class SqlStore implements Store {
 
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]> {
     return readConsentLog(this.client, range);
+  }
+
+  readConsentLogHashes(range: { fromSeq?: number; limit?: number }): Promise<readonly { seq: number; hash: string }[]> {
+    return readConsentLogHashes(this.client, range);
+  }
+
+  consentLogEntryByHash(hash: string): Promise<VerifiableEntry | undefined> {
+    return consentLogEntryByHash(this.client, hash);
+  }
+
+  consentLogAboutRecord(recordKey: string, person: string | null): Promise<readonly VerifiableEntry[]> {
+    return consentLogAboutRecord(this.client, recordKey, person);
+  }
+
+  findRecordByRef(ref: string): Promise<TrajectoryRecord | undefined> {
+    return findRecordByRef(this.client, ref);
   }
 
   appendAccessLog(content: AccessLogContent): Promise<AccessLogEntry> {

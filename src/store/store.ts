@@ -1,4 +1,5 @@
 import type { ConsentDocument } from '../consent/consent-document.js';
+import type { VerifiableEntry } from '../consent/consent-log-chain.js';
 import type { Cursor, Rejection } from '../connector/connector.js';
 import type { DraftRecord, TrajectoryRecord } from '../trajectory/trajectory-record.js';
 
@@ -30,6 +31,14 @@ export interface Store {
   /** Walks the whole chain in sequence order and names the first bad entry. */
   verifyConsentLog(): Promise<ChainVerification>;
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]>;
+  /** Seq and hash only, in seq order from `fromSeq`: the leaves of the log's Merkle tree (`src/consent/merkle.ts`). */
+  readConsentLogHashes(range: { fromSeq?: number; limit?: number }): Promise<readonly { seq: number; hash: string }[]>;
+  /** The entry with this `cl1` hash (64 hex), content as stored; undefined when none has it. */
+  consentLogEntryByHash(hash: string): Promise<VerifiableEntry | undefined>;
+  /** The entries about one record (by record key) and the erasures, purges and relinks of its person, in seq order. */
+  consentLogAboutRecord(recordKey: string, person: string | null): Promise<readonly VerifiableEntry[]>;
+  /** The stored record with this `record_ref` or `record_key` (both start with the partner id). */
+  findRecordByRef(ref: string): Promise<TrajectoryRecord | undefined>;
 
   /** Appends one access (NEN 7513) to the hash-chained access log, in its own transaction. */
   appendAccessLog(content: AccessLogContent): Promise<AccessLogEntry>;
