@@ -25,10 +25,10 @@ function faultOf(bytes: Buffer | string) {
 describe('open-forms StufBgErrorResponse.xml (a Layer 7 gateway Fault)', () => {
   const fault = faultOf(file('StufBgErrorResponse.xml'));
 
-  it('has no StUF detail, so it is transient with HTTP 500 and names the faultstring', () => {
+  it('has no StUF detail, so it is transient with HTTP 500; the gateway\'s own text is not repeated', () => {
     const error = faultError(fault, 500, 'POST /stuf');
     expect(error.code).toBe('WB_PARTNER_UNREACHABLE');
-    expect(error.message).toContain('"Policy Falsified"');
+    expect(error.message).not.toContain('Policy Falsified');
     expect(error.message).toContain('without StUF detail');
   });
 
@@ -45,11 +45,12 @@ describe('Haarlem zaakregistratiecomponent fault.xml', () => {
     expect(() => parseXml(bytes)).toThrow(XmlError);
   });
 
-  it('its first envelope is a Client Fault with an Fo02 without code: a request bug, with the faultstring', () => {
+  it('its first envelope is a Client Fault with an Fo02 without code: a request bug, named by its faultcode only', () => {
     const first = bytes.toString('utf8').slice(0, bytes.toString('utf8').indexOf('</soap11env:Envelope>') + '</soap11env:Envelope>'.length);
     const error = faultError(faultOf(first), 500, 'POST /stuf');
     expect(error.code).toBe('WB_PARTNER_REQUEST_REJECTED');
-    expect(error.message).toContain('Berichtbody is niet conform schema in sectormodel');
+    expect(error.message).toContain('Fo02 without code, faultcode soap11env:Client');
+    expect(error.message).not.toContain('Berichtbody is niet conform schema in sectormodel');
   });
 
   it('its second envelope (a template) carries code "?" and is not mistaken for a known code', () => {

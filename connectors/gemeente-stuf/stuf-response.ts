@@ -21,7 +21,8 @@ export interface StufAnswer {
   readonly vervolg: boolean;
   readonly objects: readonly XmlElement[];
   readonly aantalVoorkomens?: number;
-  readonly meldingen: readonly string[];
+  /** How many `melding`s the suite sent (their text is the suite's own words and is not kept). */
+  readonly meldingen: number;
 }
 
 type Classified = WerkbrugError & { retryAfterSeconds?: number };
@@ -30,11 +31,22 @@ const TRANSIENT = new Set(['StUF049', 'StUF058', 'StUF960']);
 const CONFIGURATION = new Set(['StUF010', 'StUF013', 'StUF052']);
 const REQUEST_BUG = new Set(['StUF055', 'StUF079', 'StUF097', 'StUF103', 'StUF133']);
 
-/** Fault text fit for an error message: one line, at most 200 characters, no long digit runs. */
-export function safeText(value: string): string {
-  const oneLine = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return oneLine.replace(/[0-9]{8,}/g, '…').slice(0, 200);
+/**
+ * What an error may say about a Fault. The partner's own text (`faultstring`, `omschrijving`,
+ * `details`) is never copied: a suite may name the client in it ("BSN 999 990 019 onbekend"), and
+ * error messages reach logs and the store. Only a code from a fixed shape is repeated; the meaning
+ * comes from werkbrug's own table of the spec's codes.
+ */
+export function safeCode(value: string | undefined): string {
+  return value !== undefined && /^[A-Za-z][A-Za-z0-9:._-]{0,39}$/.test(value) && !/[0-9]{5,}/.test(value) ? value : 'unreadable';
 }
+
+const MEANING: Readonly<Record<string, string>> = {
+  StUF010: 'ontvanger unknown', StUF013: 'zender unknown to the suite', StUF052: 'not authorised for this entiteittype',
+  StUF055: 'question not conform the schema', StUF079: 'same element in gelijk and vanaf', StUF097: 'scope with both attribute and content',
+  StUF103: 'vervolgvraag without start', StUF133: 'unsupported sortering', StUF049: 'backend process not available',
+  StUF058: 'processing failed', StUF960: 'no answer within the connection time-out',
+};
 
 export interface Fo02 {
   readonly code: string;
@@ -60,18 +72,18 @@ function retryAfter(header: string | undefined): number | undefined {
 /** The typed error of a Fault: by Fo02 code, else by status (spec §6). */
 export function faultError(fault: SoapFault, status: number, where: string): Classified {
   const fo02 = readFo02(fault);
-  const text = safeText(fo02?.omschrijving ?? fault.faultstring);
   if (!fo02 && fault.detail.some((d) => d.ns === STUF_NS && d.local === 'Fo02Bericht') && status !== 401 && status !== 403) {
     // An Fo02 without a code (seen in the wild): the faultcode says whose fault it is.
-    const detail = `${where} answered ${status} with an Fo02 without code, faultcode ${safeText(fault.faultcode)}: "${text}"`;
+    const detail = `${where} answered ${status} with an Fo02 without code, faultcode ${safeCode(fault.faultcode)}`;
     return new WerkbrugError(fault.faultcodeLocal === 'Client' ? 'WB_PARTNER_REQUEST_REJECTED' : 'WB_PARTNER_UNREACHABLE', { detail });
   }
   if (!fo02) {
-    const detail = `${where} answered ${status} with a SOAP Fault ${safeText(fault.faultcode)} without StUF detail: "${text}"`;
+    const detail = `${where} answered ${status} with a SOAP Fault ${safeCode(fault.faultcode)} without StUF detail`;
     return new WerkbrugError(status === 401 || status === 403 ? 'WB_PARTNER_AUTH' : 'WB_PARTNER_UNREACHABLE', { detail });
   }
-  const code = /^[A-Za-z0-9]{1,20}$/.test(fo02.code) ? fo02.code : 'unreadable';
-  const detail = `${where} answered ${status} with Fo02 ${code}${fo02.plek ? ` (${safeText(fo02.plek)})` : ''}: "${text}"`;
+  const code = /^StUF[0-9]{3}$/.test(fo02.code) || /^[A-Za-z]{1,10}[0-9]{0,4}$/.test(fo02.code) ? fo02.code : 'unreadable';
+  const plek = fo02.plek === 'client' || fo02.plek === 'server' ? ` (${fo02.plek})` : '';
+  const detail = `${where} answered ${status} with Fo02 ${code}${plek}${MEANING[code] ? `: ${MEANING[code]}` : ''}`;
   if (status === 401 || status === 403 || CONFIGURATION.has(code)) return new WerkbrugError('WB_PARTNER_AUTH', { detail });
   if (REQUEST_BUG.has(code)) return new WerkbrugError('WB_PARTNER_REQUEST_REJECTED', { detail });
   if (TRANSIENT.has(code)) return new WerkbrugError('WB_PARTNER_UNREACHABLE', { detail });
@@ -95,7 +107,7 @@ function readAnswer(root: XmlElement, expected: string): StufAnswer | undefined 
     vervolg,
     objects: antwoord ? childElements(antwoord, PW_NS, 'object') : [],
     ...(aantal !== undefined && /^[0-9]{1,15}$/.test(aantal) ? { aantalVoorkomens: Number(aantal) } : {}),
-    meldingen: childElements(payload, PW_NS, 'melding').map((m) => safeText(m.text)),
+    meldingen: childElements(payload, PW_NS, 'melding').length,
   };
 }
 

@@ -40,7 +40,8 @@ export const soortLoonkostensubsidieCodes = ['LKS', 'LKS-FORFAITAIR', 'LKS-TIJDE
  * never a person. Keys fit the core's counter names (`[a-z][a-z0-9-]{0,39}`).
  */
 export function unmappedCodeCounter(element: 'soortuitkering' | 'financiering', code: string): string {
-  const slug = code.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  const key = `unmapped-${element}-${slug}`;
-  return slug !== '' && key.length <= 40 ? key : `unmapped-${element}-other`;
+  // Only what looks like a code becomes part of a key: a value with a long digit run or free
+  // text (a name typed in the wrong field) is counted, never repeated.
+  if (!/^[A-Za-z0-9-]{1,12}$/.test(code) || /[0-9]{5,}/.test(code)) return `unmapped-${element}-other`;
+  return `unmapped-${element}-${code.toLowerCase()}`;
 }
