@@ -89,3 +89,15 @@ describe('shapes seen in published answers', () => {
     expect(out.records.map((r) => [r.draft.employment?.relation, r.draft.employment?.start_date, r.draft.employment?.end_date])).toEqual([['temp_agency', '2024-01-01', '2024-02-29'], ['employee', '2024-03-01', undefined]]);
   });
 });
+
+describe('a relation that cannot be read', () => {
+  // P1's answer with the job's start date broken (U06 style): that relation is quarantined.
+  const broken = fixtureText('spec/p1-ikv-answer.xml').replace('<DatBIkv>20250601</DatBIkv>', '<DatBIkv>20250000</DatBIkv>');
+  const out = edgeOf([personItem(P1, asked, { ikv: broken })]);
+
+  it('is quarantined, and withholds the inkomsten snapshot so no stored row is removed because of it', () => {
+    expect(out.rejections.map((r) => r.reason)).toEqual(['invalid-date']);
+    expect(out.snapshots?.map((s) => s.keyPrefix)).toEqual(['uwv:uv/']);
+    expect(out.personCounts).toMatchObject({ 'snapshot-withheld': 1 });
+  });
+});

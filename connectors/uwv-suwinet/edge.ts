@@ -63,10 +63,14 @@ export function uwvEdge(page: SourcePage<PersonItem>, context: EdgeContext): Edg
       }
       if (answer.kind !== 'client' && answer.kind !== 'not-found') continue;
       const keys: string[] = [];
+      let incomplete = false;
       if (answer.kind === 'client') {
         for (const outcome of mapAnswer(answer, prefix, { partnerId: context.partnerId, pseudonymiser: context.pseudonymiser, item, bsn: bsn.bsn, person, period })) {
           records.push(...outcome.records);
-          if (outcome.rejection) rejections.push(outcome.rejection);
+          if (outcome.rejection) {
+            rejections.push(outcome.rejection);
+            incomplete = true;
+          }
           // A relation accounts for all its parts (U08): parts it did not become are absorbed.
           absorbed += outcome.parts - outcome.records.length - (outcome.rejection ? 1 : 0);
           keys.push(...outcome.keys);
@@ -77,6 +81,13 @@ export function uwvEdge(page: SourcePage<PersonItem>, context: EdgeContext): Edg
           count(`warning-${code.toLowerCase()}`);
         }
         if (answer.namespaceWarning) count('warning-namespace');
+      }
+      // A relation that could not be read this time may be one that is stored under another key
+      // (its parts, or a key it had when readable): no snapshot then, so nothing is removed only
+      // because a version was unreadable (brief, invariant 5). The stored rows stay as they were.
+      if (incomplete) {
+        count('snapshot-withheld');
+        continue;
       }
       snapshots.push({ person, keyPrefix: `${context.partnerId}:${prefix}/`, period: { from: period.from, to: period.to }, recordKeys: keys });
     }
