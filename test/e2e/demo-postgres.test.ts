@@ -5,7 +5,7 @@ import { formatDemoSummary } from '../../src/demo/demo-summary.js';
 import { runDemo, type DemoReport } from '../../src/demo/run-demo.js';
 import { runBalance } from '../../src/pipeline/run-balance.js';
 import type { RedisEndpoint } from '../../src/support/redis-connection.js';
-import { demoEnv, scratchState } from '../support/demo-config.js';
+import { demoEnv, scratchState, demoHookTimeoutMs } from '../support/demo-config.js';
 import { testDatabaseUrl, testEngines } from '../support/postgres.js';
 import { testRedis } from '../support/redis.js';
 
@@ -31,7 +31,7 @@ describe.each(await testEngines().then((engines) => engines.filter((e) => e.name
     };
     first = await runDemo(options);
     second = await runDemo(options);
-  });
+  }, demoHookTimeoutMs);
 
   afterAll(async () => {
     const client = new pg.Client({ connectionString: testDatabaseUrl });

@@ -4,7 +4,7 @@ import { formatDemoSummary } from '../../src/demo/demo-summary.js';
 import { runBalance } from '../../src/pipeline/run-balance.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { RedisEndpoint } from '../../src/support/redis-connection.js';
-import { demoEnv, scratchState } from '../support/demo-config.js';
+import { demoEnv, scratchState, demoHookTimeoutMs } from '../support/demo-config.js';
 import { testRedis } from '../support/redis.js';
 import { trajectorySchemaValidator } from '../support/trajectory-schema.js';
 
@@ -23,7 +23,7 @@ describe('werkbrug demo on the embedded defaults', () => {
     const options = { configFile: 'config/midden-utrecht.yaml', env: demoEnv({ REDIS_URL: redis.url }), mutateConfig: state.mutate, logLevel: 'warn' };
     first = await runDemo(options);
     second = await runDemo(options);
-  });
+  }, demoHookTimeoutMs);
 
   afterAll(async () => {
     await redis?.close();

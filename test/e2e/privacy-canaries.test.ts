@@ -5,7 +5,7 @@ import { Pseudonymiser } from '../../src/stages/pseudonymise.js';
 import { runDemo, type DemoReport } from '../../src/demo/run-demo.js';
 import { formatDemoSummary } from '../../src/demo/demo-summary.js';
 import type { RedisEndpoint } from '../../src/support/redis-connection.js';
-import { demoEnv, scratchState } from '../support/demo-config.js';
+import { demoEnv, scratchState, demoHookTimeoutMs } from '../support/demo-config.js';
 import { LogSink } from '../support/log-sink.js';
 import { deleteRedisPrefix, dumpRedisPrefix, testPrefix, testRedis } from '../support/redis.js';
 
@@ -74,7 +74,7 @@ describe('no clear identifier leaves the edge', () => {
         }
       },
     });
-  });
+  }, demoHookTimeoutMs);
 
   afterAll(async () => {
     await deleteRedisPrefix(redis.url, prefix);

@@ -7,7 +7,7 @@ import { CAST, P1, P2, P3, P4, P5, P6, P7, P8, P9 } from '../../src/sandbox/inde
 import { Pseudonymiser } from '../../src/stages/pseudonymise.js';
 import type { TrajectoryRecord } from '../../src/trajectory/trajectory-record.js';
 import type { RedisEndpoint } from '../../src/support/redis-connection.js';
-import { demoEnv, scratchState } from '../support/demo-config.js';
+import { demoEnv, scratchState, demoHookTimeoutMs } from '../support/demo-config.js';
 import { testRedis } from '../support/redis.js';
 
 /**
@@ -35,7 +35,7 @@ describe('one sync of the whole region', () => {
         uwvJournal = sandboxes.get('uwv')?.journal() ?? [];
       },
     });
-  });
+  }, demoHookTimeoutMs);
 
   afterAll(async () => {
     await redis?.close();

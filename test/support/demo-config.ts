@@ -20,3 +20,9 @@ export function demoEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const { DATABASE_URL: _db, WERKBRUG_PSEUDONYM_KEY: _k, WERKBRUG_PSEUDONYM_KEY_ID: _i, ...rest } = process.env;
   return { ...rest, ...extra };
 }
+
+/**
+ * A demo run syncs four partner sandboxes end to end; on a loaded 2-core machine (CI with other
+ * work beside it) one run can take more than vitest's default minute.
+ */
+export const demoHookTimeoutMs = 240_000;
