@@ -32,6 +32,21 @@ describe('buildWorklist', () => {
     expect([...worklist.persons].map((q) => q.pseudonym)).toEqual([...worklist.persons].map((q) => q.pseudonym).sort());
   });
 
+  it('asks nobody while the latest run could not read the consent source (fail closed)', async () => {
+    await harness.armFault({ match: { path: '/fhir/Consent' }, fault: { type: 'http-error', status: 503 }, times: 0 });
+    try {
+      const run = await harness.sync();
+      expect(run.errorCode).toBe('WB_CONSENT_SOURCE_UNREACHABLE');
+      const worklist = await buildWorklist(harness.runtime, 'uwv', harness.runtime.logger);
+      expect(worklist.persons).toEqual([]);
+      expect(worklist.counts).toEqual({ 'consent-unreadable': 1 });
+    } finally {
+      await harness.clearFaults();
+    }
+    expect((await harness.sync()).status).toBe('succeeded');
+    expect((await buildWorklist(harness.runtime, 'uwv', harness.runtime.logger)).persons.length).toBeGreaterThan(0);
+  });
+
   it('writes no BSN to a log line', async () => {
     await buildWorklist(harness.runtime, 'uwv', harness.runtime.logger);
     const lines = harness.logs.lines.join('\n');
