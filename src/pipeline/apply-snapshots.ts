@@ -1,3 +1,4 @@
+import { WerkbrugError } from '../errors/werkbrug-error.js';
 import type { RecordWrite, StoreTx } from '../store/store.js';
 import type { TrajectoryRecord } from '../trajectory/trajectory-record.js';
 
@@ -29,7 +30,27 @@ export function overlapsPeriod(record: TrajectoryRecord, period: Snapshot['perio
   return span.start <= period.to && (span.end === undefined || span.end >= period.from);
 }
 
+/**
+ * A snapshot may only speak for one service of its own partner, over a real period: a prefix
+ * such as `uwv:` would let one service's answer remove the other's rows. A connector that sends
+ * anything else has a bug, and the batch fails loudly instead of removing what it should not.
+ */
+export function checkSnapshot(partnerId: string, snapshot: Snapshot): void {
+  const service = snapshot.keyPrefix.startsWith(`${partnerId}:`) ? snapshot.keyPrefix.slice(partnerId.length + 1) : '';
+  if (!/^[a-z][a-z0-9-]{0,30}\/$/.test(service)) {
+    throw new WerkbrugError('WB_STORE_CONTRACT', { partner: partnerId, field: 'snapshots[].keyPrefix', expected: `"${partnerId}:<service>/"`, got: JSON.stringify(snapshot.keyPrefix.slice(0, 60)) });
+  }
+  if (snapshot.period.from > snapshot.period.to) {
+    throw new WerkbrugError('WB_STORE_CONTRACT', { partner: partnerId, field: 'snapshots[].period', expected: 'from on or before to', got: `${snapshot.period.from} > ${snapshot.period.to}` });
+  }
+  const stray = snapshot.recordKeys.find((key) => !key.startsWith(snapshot.keyPrefix));
+  if (stray !== undefined) {
+    throw new WerkbrugError('WB_STORE_CONTRACT', { partner: partnerId, field: 'snapshots[].recordKeys', expected: `keys starting with ${snapshot.keyPrefix}` });
+  }
+}
+
 export async function applySnapshots(tx: StoreTx, partnerId: string, runId: string, snapshots: readonly Snapshot[]): Promise<number> {
+  for (const snapshot of snapshots) checkSnapshot(partnerId, snapshot);
   const removals: RecordWrite[] = [];
   for (const snapshot of snapshots) {
     const keep = new Set(snapshot.recordKeys);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsentDocument } from '../../src/consent/consent-document.js';
-import { overlapsPeriod } from '../../src/pipeline/apply-snapshots.js';
+import { checkSnapshot, overlapsPeriod } from '../../src/pipeline/apply-snapshots.js';
 import { ingestBatch, type IngestBatch } from '../../src/pipeline/ingest-batch.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -102,5 +102,20 @@ describe('overlapsPeriod', () => {
     ['starts after', record('2025-07-01'), false],
   ])('%s', (_name, row, expected) => {
     expect(overlapsPeriod(row, period)).toBe(expected);
+  });
+});
+
+describe('checkSnapshot', () => {
+  const ok = { person, keyPrefix: 'uwv:ikv/', period: { from: '2024-01-01', to: '2024-12-31' }, recordKeys: ['uwv:ikv/h1-x'] };
+  it('accepts one service of the partner over a real period', () => {
+    expect(() => checkSnapshot('uwv', ok)).not.toThrow();
+  });
+  it.each([
+    ['a prefix spanning every service', { ...ok, keyPrefix: 'uwv:' }, /keyPrefix/],
+    ["another partner's prefix", { ...ok, keyPrefix: 'gem-utrecht:RIV/' }, /keyPrefix/],
+    ['a period that ends before it starts', { ...ok, period: { from: '2025-01-01', to: '2024-01-01' } }, /period/],
+    ['a record key of another service', { ...ok, recordKeys: ['uwv:uv/h1-x'] }, /recordKeys/],
+  ])('refuses %s', (_name, snapshot, field) => {
+    expect(() => checkSnapshot('uwv', snapshot)).toThrow(field);
   });
 });
