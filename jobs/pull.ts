@@ -5,6 +5,7 @@ import type { EdgeContext, PullContext } from '../src/connector/connector.js';
 import { bindPartner, partnerHttp, type Runtime } from '../src/pipeline/runtime.js';
 import type { IngestBatch } from '../src/pipeline/ingest-batch.js';
 import { buildWorklist } from '../src/pipeline/worklist.js';
+import { withPersonPrevious } from '../src/privacy/key-rotation-edge.js';
 import { errorFields } from '../src/logging/logger.js';
 import { asJobError, queueNames } from './queues.js';
 
@@ -75,7 +76,11 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
         worklistCounts = worklist.counts;
       }
       for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http, pullContext)) {
-        const edge = binding.connector.edge(page, context);
+        // One remembering pseudonymiser per page: during a key rotation window it pairs every new
+        // pseudonym with the previous one (pseudonyms only), and the pairs go with this page alone.
+        const pagePseudonymiser = runtime.pseudonymiser.remembering();
+        const edge = binding.connector.edge(page, { ...context, pseudonymiser: pagePseudonymiser });
+        const edgeRecords = withPersonPrevious(edge.records, pagePseudonymiser.previousPseudonyms());
         pages += 1;
         read += page.read;
         const batch: IngestBatch = {
@@ -89,7 +94,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
           read: page.read,
           absorbed: page.absorbed + edge.absorbed,
           consentReadable: data.consentReadable,
-          records: edge.records.map((r) => ({ draft: r.draft, ...(r.consentDocument ? { consentDocument: r.consentDocument } : {}) })),
+          records: edgeRecords.map((r) => ({ draft: r.draft, ...(r.consentDocument ? { consentDocument: r.consentDocument } : {}) })),
           rejections: edge.rejections.map((r) => ({ ...r })),
           ...(edge.snapshots ? { snapshots: edge.snapshots.map((snapshot) => ({ ...snapshot, period: { ...snapshot.period }, recordKeys: [...snapshot.recordKeys] })) } : {}),
           ...(edge.personCounts || (worklistCounts && pages === 1) ? { personCounts: mergeCounts(pages === 1 ? worklistCounts : undefined, edge.personCounts) } : {}),

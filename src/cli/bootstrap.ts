@@ -2,7 +2,7 @@ import { join, dirname } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { WerkbrugError } from '../errors/werkbrug-error.js';
-import { demoKey, keyFromEnvironment } from '../config/pseudonym-key.js';
+import { demoKey, keyFromEnvironment, previousKeyFromEnvironment } from '../config/pseudonym-key.js';
 import { loadReferenceTables } from '../config/reference.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -63,6 +63,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<Bootstrapped
   const loaded = loadConfig(options.configFile);
   const config = Object.freeze(options.mutateConfig ? options.mutateConfig(structuredClone(loaded) as Config) : loaded);
   const { key, note } = resolveKey(config, options.env, options.allowDemoKey ?? false);
+  // During a key rotation window the previous key is loaded too, so the edge can pair pseudonyms.
+  const previousKey = previousKeyFromEnvironment(config, options.env, key);
   if (options.requirePartnerTokens) {
     const missing = config.partners.filter((p) => !p.paused).flatMap((p) => {
       const tokenEnv = p.settings.tokenEnv;
@@ -79,7 +81,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<Bootstrapped
   });
   const runtime: Runtime = {
     config, store, logger, env: options.env,
-    pseudonymiser: new Pseudonymiser(key),
+    pseudonymiser: new Pseudonymiser(key, previousKey),
     reference: loadReferenceTables(),
     now: () => new Date(),
   };

@@ -6,6 +6,7 @@ import { configCheckCommand } from './config-check.js';
 import { consentVerifyCommand } from './consent-verify.js';
 import { demoCommand } from './demo.js';
 import { syncCommand } from './sync.js';
+import { registerKeyRotationCommands } from './key-rotation-commands.js';
 
 /**
  * `werkbrug`: one CLI, subcommands. Exit codes: 0 success, 1 the job ran and failed (a failed
@@ -79,5 +80,7 @@ connector.command('test <name>')
     const { connectorTestCommand } = await import('./connector-test.js');
     process.exitCode = await connectorTestCommand(name, options).catch(fail);
   });
+
+registerKeyRotationCommands(program);
 
 await program.parseAsync(process.argv).catch(fail);

@@ -62,3 +62,29 @@ export function demoKey(file: string): { key: PseudonymKey; created: boolean } {
   writeFileSync(file, `${JSON.stringify({ keyId, key: key.toString('hex') })}\n`, { mode: 0o600 });
   return { key: { keyId, key }, created: true };
 }
+
+/**
+ * The previous key during a key rotation window (`pseudonym.previousKeyEnv`,
+ * `pseudonym.previousKeyIdEnv`): undefined when neither variable is set (no window). Half a pair,
+ * a malformed key or the current key's id fails at start-up, naming the variable.
+ */
+export function previousKeyFromEnvironment(config: Pick<Config, 'pseudonym'>, env: NodeJS.ProcessEnv, current: Pick<PseudonymKey, 'keyId'>): PseudonymKey | undefined {
+  const { previousKeyEnv, previousKeyIdEnv } = config.pseudonym;
+  const keyText = env[previousKeyEnv];
+  const keyId = env[previousKeyIdEnv];
+  if (keyText === undefined && keyId === undefined) return undefined;
+  if (!keyText || !keyId) {
+    const missing = keyText ? previousKeyIdEnv : previousKeyEnv;
+    throw new WerkbrugError('WB_CONFIG_SECRET_MISSING', {
+      field: missing,
+      expected: `environment variable ${missing} as well: during a key rotation both ${previousKeyEnv} and ${previousKeyIdEnv} are set, outside one neither`,
+    });
+  }
+  if (!keyIdPattern.test(keyId)) {
+    throw new WerkbrugError('WB_KEY_INVALID', { field: previousKeyIdEnv, expected: '1–32 lower-case letters, digits and "-", not starting or ending with "-"', got: JSON.stringify(keyId) });
+  }
+  if (keyId === current.keyId) {
+    throw new WerkbrugError('WB_KEY_INVALID', { field: previousKeyIdEnv, expected: 'the id of the key being rotated away from, which differs from the current key id (a new key gets a new id)', got: JSON.stringify(keyId) });
+  }
+  return { keyId, key: parseKeyText(keyText, previousKeyEnv) };
+}

@@ -41,7 +41,9 @@ export const configSchema = z.strictObject({
   pseudonym: z.strictObject({
     keyEnv: envName.default('WERKBRUG_PSEUDONYM_KEY').describe('Environment variable holding the 32-byte region key (64 hex characters or base64).'),
     keyIdEnv: envName.default('WERKBRUG_PSEUDONYM_KEY_ID').describe('Environment variable holding the key id (e.g. mu-2025a).'),
-  }).prefault({}).describe('Where the pseudonymisation key comes from.'),
+    previousKeyEnv: envName.default('WERKBRUG_PSEUDONYM_PREVIOUS_KEY').describe('Environment variable holding the previous region key, set only during a key rotation window (docs/privacy/key-rotation.md); unset otherwise.'),
+    previousKeyIdEnv: envName.default('WERKBRUG_PSEUDONYM_PREVIOUS_KEY_ID').describe('Environment variable holding the previous key id (e.g. mu-2024a), set only during a key rotation window together with previousKeyEnv.'),
+  }).prefault({}).describe('Where the pseudonymisation key (and, during a key rotation, the previous key) comes from.'),
   privacy: privacySchema.prefault({}).describe('Privacy: signed checkpoints of the consent log, retention per purpose.'),
   pipeline: z.strictObject({
     ingestConcurrency: z.number().int().min(1).max(32).default(2).describe('Batches stored in parallel per worker process.'),

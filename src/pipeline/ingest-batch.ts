@@ -9,6 +9,7 @@ import type { RecordWrite, RunCounts, Store, StoreTx } from '../store/store.js';
 import { emptyRunCounts } from '../store/store.js';
 import { decideAndStore, incomingState } from './decide-and-store.js';
 import { releasePending } from './release-pending.js';
+import { relinkAndLog, relinkPairsOf, withoutPersonPrevious } from '../privacy/key-rotation-relink.js';
 
 /**
  * One batch (a page of one stream) from the edge into the store, in ONE transaction: the consent
@@ -83,10 +84,16 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
     return { counts: emptyRunCounts(), logEntries: 0, alreadyCommitted: true };
   }
 
+  // Key rotation (docs/privacy/key-rotation.md): persons paired with their old pseudonym are
+  // relinked before anything is decided, so their consent documents and pending records are found
+  // under the new one; `person_previous` is then dropped and never stored.
+  const relinked = await relinkAndLog(tx, relinkPairsOf(batch.records), { at: now, partnerId: batch.partnerId, runId: batch.runId, batchId: batch.batchId });
+  const records = withoutPersonPrevious(batch.records as EdgeRecord[]);
+
   const quarantine: Rejection[] = [...batch.rejections] as Rejection[];
   // A page may hold one record twice (E16) or two versions of it; PostgreSQL refuses an upsert
   // that touches one key twice, so keep the newest, count the rest, quarantine true conflicts.
-  const deduped = dedupeBatch(batch.records as EdgeRecord[], (r) => r.draft.source.record_key, (r) => incomingState(r.draft, batch.mappingVersion));
+  const deduped = dedupeBatch(records, (r) => r.draft.source.record_key, (r) => incomingState(r.draft, batch.mappingVersion));
   const kept = [...deduped.kept];
   counts.absorbed += deduped.superseded.length;
   for (const conflict of deduped.conflicts) {
@@ -198,5 +205,5 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   }
   await tx.saveCursor(batch.partnerId, batch.stream, batch.cursor as Cursor, batch.runId);
   await tx.addRunCounts(batch.runId, batch.stream, counts, batch.personCounts);
-  return { counts, logEntries: outcome.logEntries + releaseLogEntries };
+  return { counts, logEntries: outcome.logEntries + releaseLogEntries + relinked };
 }

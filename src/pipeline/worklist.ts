@@ -6,6 +6,7 @@ import { amsterdamDate, decideRecord } from '../stages/consent-decision.js';
 import { questionPeriod } from '../stages/person-period.js';
 import type { Purpose } from '../trajectory/codes.js';
 import { bindPartner, partnerHttp, type Runtime } from './runtime.js';
+import { underEither, windowUnderEither, withPreviousPersons } from '../privacy/key-rotation-edge.js';
 
 /**
  * The worklist of a per-person source (UWV, `partners/uwv-suwinet.md` §1), rebuilt in memory for
@@ -31,6 +32,10 @@ const CHUNK = 1000;
 export async function buildWorklist(runtime: Runtime, forPartnerId: string, log: Logger): Promise<Worklist> {
   const counts: Record<string, number> = { 'worklist': 0, 'skipped-no-consent': 0, 'skipped-no-start': 0, 'worklist-invalid-bsn': 0, 'worklist-source-failed': 0 };
   const bsnOf = new Map<string, string>();
+  // During a key rotation window: new → previous pseudonym. A person not yet relinked has its
+  // consent documents and trajectories under the previous one, so both are looked up (read only;
+  // the person is relinked when the answers are ingested, or by `privacy rotation sweep`).
+  const previousOf = new Map<string, string>();
   for (const partner of runtime.config.partners) {
     if (partner.id === forPartnerId || partner.paused) continue;
     const binding = bindPartner(runtime, partner.id);
@@ -45,7 +50,10 @@ export async function buildWorklist(runtime: Runtime, forPartnerId: string, log:
           counts['worklist-invalid-bsn'] = (counts['worklist-invalid-bsn'] ?? 0) + 1;
           continue;
         }
-        bsnOf.set(runtime.pseudonymiser.person(bsn.bsn), bsn.bsn);
+        const pseudonym = runtime.pseudonymiser.person(bsn.bsn);
+        bsnOf.set(pseudonym, bsn.bsn);
+        const previous = runtime.pseudonymiser.previousPerson(bsn.bsn);
+        if (previous !== undefined) previousOf.set(pseudonym, previous);
       }
       log.info({ worklistSource: partner.id, persons: delivered }, 'worklist source read');
     } catch (error) {
@@ -64,19 +72,19 @@ export async function buildWorklist(runtime: Runtime, forPartnerId: string, log:
   const persons: PersonQuestion[] = [];
   for (let i = 0; i < pseudonyms.length; i += CHUNK) {
     const chunk = pseudonyms.slice(i, i + CHUNK);
-    const documents = await runtime.store.transaction((tx) => tx.loadConsentDocuments(chunk));
+    const documents = await runtime.store.transaction((tx) => tx.loadConsentDocuments(withPreviousPersons(chunk, previousOf)));
     const permitted = chunk.filter((pseudonym) => {
       if (purposes.length === 0) return false;
       const decision = decideRecord(purposes, {
-        lookup: { kind: 'found', documents: documents.get(pseudonym) ?? [] },
+        lookup: { kind: 'found', documents: underEither(documents, pseudonym, previousOf) },
         today, now: now.toISOString(), waitingSince: now.toISOString(), maxWaitDays: runtime.config.consent.maxWaitDays,
       });
       return decision.outcome === 'permit';
     });
     counts['skipped-no-consent'] = (counts['skipped-no-consent'] ?? 0) + chunk.length - permitted.length;
-    const windows = await runtime.store.personWindows(permitted);
+    const windows = await runtime.store.personWindows(withPreviousPersons(permitted, previousOf));
     for (const pseudonym of permitted) {
-      const window = windows.get(pseudonym);
+      const window = windowUnderEither(windows, pseudonym, previousOf);
       const bsn = bsnOf.get(pseudonym);
       if (window === undefined || bsn === undefined) {
         counts['skipped-no-start'] = (counts['skipped-no-start'] ?? 0) + 1;
@@ -86,6 +94,7 @@ export async function buildWorklist(runtime: Runtime, forPartnerId: string, log:
     }
   }
   bsnOf.clear();
+  previousOf.clear();
   log.info({ ...counts, eligible: persons.length }, 'worklist built');
   return { persons, counts };
 }

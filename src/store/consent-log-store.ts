@@ -19,12 +19,12 @@ const purposeOutcome = z.strictObject({
 
 /** ConsentLogContent as stored: codes, references and pseudonyms only. */
 export const consentLogContentSchema = z.strictObject({
-  kind: z.enum(['decision', 'erasure', 'refusal-after-wait']),
+  kind: z.enum(['decision', 'erasure', 'refusal-after-wait', 'relink']),
   at: z.string(),
   partnerId: z.string(),
   person: z.string().nullable(),
   recordRef: z.string().nullable(),
-  outcome: z.enum(['permit', 'pending', 'refuse', 'erase']),
+  outcome: z.enum(['permit', 'pending', 'refuse', 'erase', 'relink']),
   purposes: z.array(purposeOutcome),
   runId: z.string().nullable(),
   batchId: z.string().nullable(),

@@ -15,9 +15,10 @@ import { addRunCounts, createRun, finishRun, getCursor, getRun, listRuns, saveCu
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { parseRows } from './sql-rows.js';
 import { loadPersonRows, personsByPartnerCount, personWindows } from './person-rows.js';
+import { personsByKeyId, relinkPersons } from './key-rotation-store.js';
 import type {
   AccessLogContent, AccessLogEntry, AccessLogFilter, ChainVerification, ConsentLogContent, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
-  PersonRow, PersonWindow, RecordWrite, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
+  KeyIdCount, PersonRelink, PersonRow, PersonWindow, RecordWrite, RelinkCounts, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
 } from './store.js';
 
 /** `StoreTx` over one open transaction. Valid only inside the `transaction()` callback. */
@@ -98,6 +99,10 @@ export class SqlStoreTx implements StoreTx {
   loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]> {
     return loadPersonRows(this.q, partnerId, person, keyPrefix);
   }
+
+  relinkPersons(pairs: readonly PersonRelink[]): Promise<ReadonlyMap<string, RelinkCounts>> {
+    return relinkPersons(this.q, pairs);
+  }
 }
 
 const tableRow = z.object({ table_name: z.string() });
@@ -151,6 +156,10 @@ export class SqlStore implements Store {
 
   personsByPartnerCount(): Promise<ReadonlyMap<number, number>> {
     return personsByPartnerCount(this.client);
+  }
+
+  personsByKeyId(): Promise<readonly KeyIdCount[]> {
+    return personsByKeyId(this.client);
   }
 
   countRecords(filter?: { partnerId?: string; recordKind?: string }): Promise<number> {

@@ -55,6 +55,9 @@ export interface Store {
   /** Persons by the number of partners with stored records about them (1, 2, 3…): linkage, as counts. */
   personsByPartnerCount(): Promise<ReadonlyMap<number, number>>;
 
+  /** Distinct stored persons per pseudonym key id, for `werkbrug privacy rotation status`. Counts only. */
+  personsByKeyId(): Promise<readonly KeyIdCount[]>;
+
   /** All table names werkbrug owns, for the privacy scan in tests. */
   listTables(): Promise<readonly string[]>;
   /** Every row of a table as JSON text, for the privacy scan in tests. */
@@ -114,6 +117,32 @@ export interface StoreTx {
    * applying a per-person snapshot (rule 7).
    */
   loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]>;
+  /**
+   * Key rotation (`src/store/key-rotation-store.ts`): moves every stored row of each `previous`
+   * pseudonym to its new `person`, in every table but the append-only logs. Returns counts per new
+   * pseudonym, only for persons that had rows; the caller logs one `relink` entry for each.
+   */
+  relinkPersons(pairs: readonly PersonRelink[]): Promise<ReadonlyMap<string, RelinkCounts>>;
+}
+
+/** One person across a key rotation: `person` under the new key, `previous` under the old one. */
+export interface PersonRelink {
+  readonly person: string;
+  readonly previous: string;
+}
+
+/** What one person's relink moved, per table. */
+export interface RelinkCounts {
+  readonly records: number;
+  readonly history: number;
+  readonly pending: number;
+  readonly consentDocuments: number;
+  readonly removals: number;
+}
+
+export interface KeyIdCount {
+  readonly keyId: string;
+  readonly persons: number;
 }
 
 export interface PersonRow {
@@ -227,12 +256,13 @@ export interface PendingItem {
 
 /** One decision or event of the consent log, before it is chained. Codes, references and pseudonyms only. */
 export interface ConsentLogContent {
-  readonly kind: 'decision' | 'erasure' | 'refusal-after-wait';
+  /** `relink` (key rotation): person = the new pseudonym, `detail.previous` = the old one. */
+  readonly kind: 'decision' | 'erasure' | 'refusal-after-wait' | 'relink';
   readonly at: string;
   readonly partnerId: string;
   readonly person: string | null;
   readonly recordRef: string | null;
-  readonly outcome: 'permit' | 'pending' | 'refuse' | 'erase';
+  readonly outcome: 'permit' | 'pending' | 'refuse' | 'erase' | 'relink';
   /** Per purpose: the outcome, the rule id, the consent reference it rests on. */
   readonly purposes: readonly { purpose: string; outcome: 'permit' | 'pending' | 'refuse'; rule: string; reason?: string; consentRef?: string }[];
   readonly runId: string | null;

@@ -6,6 +6,7 @@ import type { Config, PartnerConfig } from '../../src/config/schema.js';
 import { runBalance } from '../../src/pipeline/run-balance.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
 import type { Runtime } from '../../src/pipeline/runtime.js';
+import { Pseudonymiser, type PseudonymKey } from '../../src/stages/pseudonymise.js';
 import { startWorkers, type WorkerSet } from '../../src/pipeline/workers.js';
 import type { FaultRuleInput, JournalEntry } from '../../src/sandbox/index.js';
 import type { RunCounts, Store, StoreTx, SyncRun } from '../../src/store/store.js';
@@ -28,6 +29,8 @@ export const pinnedNow = '2025-06-02T09:00:00+02:00';
 
 // A fixed test key: pseudonyms (and so record content hashes) are equal across harnesses.
 const testKey = { WERKBRUG_PSEUDONYM_KEY: 'a1'.repeat(32), WERKBRUG_PSEUDONYM_KEY_ID: 'resilience-test' };
+/** The key every harness starts with, for tests that rotate away from it ({@link PipelineHarness.useKeys}). */
+export const harnessKey: PseudonymKey = { keyId: testKey.WERKBRUG_PSEUDONYM_KEY_ID, key: Buffer.from(testKey.WERKBRUG_PSEUDONYM_KEY, 'hex') };
 
 export interface HarnessOptions {
   /** Part of the Redis key prefix, for finding leftovers. */
@@ -82,7 +85,7 @@ export class PipelineHarness {
   private constructor(
     readonly sandbox: GgzSandbox,
     readonly redis: RedisEndpoint,
-    readonly runtime: Runtime,
+    public runtime: Runtime,
     private readonly boot: Bootstrapped,
     /** Every log line of the runtime, for failure messages and log assertions. */
     readonly logs: LogSink,
@@ -217,6 +220,17 @@ export class PipelineHarness {
     this.#workers = reopened.workers;
   }
 
+  /**
+   * Key rotation (`docs/privacy/key-rotation.md`): the workers restart with `key` as the current
+   * key and `previous` as the previous one (a rotation window; leave it out to close the window).
+   * Queues, store and sandbox stay, as when operations restarts the workers with a new environment.
+   */
+  async useKeys(key: PseudonymKey, previous?: PseudonymKey): Promise<void> {
+    await this.#workers.close();
+    this.runtime = { ...this.runtime, pseudonymiser: new Pseudonymiser(key, previous) };
+    this.#workers = await startWorkers(this.runtime, this.#queues);
+  }
+
   async close(): Promise<void> {
     const steps: Array<() => Promise<void>> = [
       () => this.#workers.close(),
@@ -327,6 +341,7 @@ export function failingTransactions(store: Store, failOn: ReadonlySet<number>): 
     getRecord: (p, k) => store.getRecord(p, k),
     personWindows: (persons) => store.personWindows(persons),
     personsByPartnerCount: () => store.personsByPartnerCount(),
+    personsByKeyId: () => store.personsByKeyId(),
     verifyConsentLog: () => store.verifyConsentLog(),
     readConsentLog: (range) => store.readConsentLog(range),
     readConsentLogHashes: (range) => store.readConsentLogHashes(range),
@@ -370,5 +385,6 @@ function crashingAtCursor(tx: StoreTx, onCrash: (callsBefore: readonly string[])
     },
     addRunCounts: (r, s, c, pc) => noted('addRunCounts', () => tx.addRunCounts(r, s, c, pc)),
     loadPersonRows: (p, person, prefix) => noted('loadPersonRows', () => tx.loadPersonRows(p, person, prefix)),
+    relinkPersons: (pairs) => noted('relinkPersons', () => tx.relinkPersons(pairs)),
   };
 }
