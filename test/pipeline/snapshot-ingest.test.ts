@@ -72,6 +72,24 @@ describe('per-person snapshots (rule 7)', () => {
     expect(run?.streams.persons).toMatchObject({ removed: 1, personCounts: { asked: 2, answered: 2 } });
   });
 
+  it("removes only this person's rows of this service: another person's and the other service's rows stay", async () => {
+    const other = 'ps1:demo-2025a:AAAAoqt-bILMfGaje43cbw8CBryttzBp1TFELz-fsoA';
+    await store.transaction((tx) => tx.saveConsentDocuments([{ ...consent, consentKey: 'ggz-altrecht:Consent/cns-2', consentRef: 'ggz-altrecht:Consent/cns-2/_history/1', person: other }]));
+    const othersJob: DraftRecord = { ...job('h1-OTHEROTHEROTHEROTHEROT', '2025-07', 'H20_31'), person: other };
+    const benefit: DraftRecord = {
+      record_kind: 'benefit', person, subject: { as_of: '2024-01-01', age_band: 'UNKNOWN' },
+      source: { partner_id: 'uwv', record_ref: 'uwv:uv/h1-WWWWWWWWWWWWWWWWWWWWWW/p/2025-07', record_key: 'uwv:uv/h1-WWWWWWWWWWWWWWWWWWWWWW', version: 'p2025-07', modified_at: null },
+      benefit: { benefit_type: 'WW', start_date: '2024-01-01' },
+    };
+    await ingestBatch(store, { ...page(1, [job('h1-AAAAAAAAAAAAAAAAAAAAAA', '2025-07', 'H20_31'), othersJob, benefit]), snapshots: [] }, settings);
+    // Now UWV knows nothing about the person in the inkomsten service (an empty snapshot).
+    const result = await ingestBatch(store, page(2, []), settings);
+    expect(result.counts.removed).toBe(1);
+    expect(await store.getRecord('uwv', 'uwv:ikv/h1-AAAAAAAAAAAAAAAAAAAAAA')).toBeUndefined();
+    expect(await store.getRecord('uwv', 'uwv:ikv/h1-OTHEROTHEROTHEROTHEROT')).toBeDefined();
+    expect(await store.getRecord('uwv', 'uwv:uv/h1-WWWWWWWWWWWWWWWWWWWWWW')).toBeDefined();
+  });
+
   it('keeps a stored relation outside a shorter delivered period (U17)', async () => {
     await ingestBatch(store, page(1, [job('h1-OLDOLDOLDOLDOLDOLDOLD', '2025-07', 'H20_31', '2023-01-01')]), settings);
     const old = await store.getRecord('uwv', 'uwv:ikv/h1-OLDOLDOLDOLDOLDOLDOLD');
