@@ -1,11 +1,10 @@
 import type { StoredRowState } from '../store/store.js';
 
 /**
- * The upsert rules of `trajectory-format.md` §4, as one pure decision. Rules 1–6 are here; rule 7
- * (a source that answers with complete snapshots per person, UWV) is NOT: it replaces a person's
- * rows per service and period and needs the snapshot's scope, which this per-record decision does
- * not see. The UWV connector's store path must add it; until then such a source goes through rules
- * 1–6 and rows missing from a snapshot are not removed.
+ * The upsert rules of `trajectory-format.md` §4, as one pure decision. Rules 1–6 are here. Rule 7
+ * (a source that answers with complete snapshots per person, UWV) needs the snapshot's scope,
+ * which a per-record decision does not see: `src/pipeline/apply-snapshots.ts` applies it, and
+ * `decide-and-store.ts` lets a snapshot record replace whatever its version says.
  */
 export interface IncomingState {
   readonly version: string;
