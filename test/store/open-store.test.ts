@@ -56,8 +56,13 @@ describe('openStore', () => {
     writeFileSync(`${folder}.lock`, '2147483646\n');
     const store = await openStore({ pgliteDir: folder });
     expect(readFileSync(`${folder}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    // The same process cannot open the folder twice either.
+    await expect(openStore({ pgliteDir: folder })).rejects.toThrow(/in use by this process/);
     await store.close();
     expect(existsSync(`${folder}.lock`)).toBe(false);
+    // A lock whose content is not a pid is held by someone, not stale.
+    writeFileSync(`${folder}.lock`, 'not-a-pid\n');
+    await expect(openStore({ pgliteDir: folder })).rejects.toThrow(/in use by an unknown owner/);
   });
 
   it('loses no committed batch when the process writing the embedded store is killed', async () => {
