@@ -5,6 +5,7 @@ import { normaliseBsn } from '../stages/bsn.js';
 import { amsterdamDate, decideRecord } from '../stages/consent-decision.js';
 import { questionPeriod } from '../stages/person-period.js';
 import type { Purpose } from '../trajectory/codes.js';
+import { unreadableConsentSources } from './consent-readable.js';
 import { bindPartner, partnerHttp, type Runtime } from './runtime.js';
 import { underEither, windowUnderEither, withPreviousPersons } from '../privacy/key-rotation-edge.js';
 
@@ -30,6 +31,11 @@ export interface Worklist {
 const CHUNK = 1000;
 
 export async function buildWorklist(runtime: Runtime, forPartnerId: string, log: Logger): Promise<Worklist> {
+  const unreadable = await unreadableConsentSources(runtime, forPartnerId);
+  if (unreadable.length > 0) {
+    log.warn({ consentSources: unreadable }, 'a consent source could not be read in its latest run; nobody is asked this run');
+    return { persons: [], counts: { 'consent-unreadable': unreadable.length } };
+  }
   const counts: Record<string, number> = { 'worklist': 0, 'skipped-no-consent': 0, 'skipped-no-start': 0, 'worklist-invalid-bsn': 0, 'worklist-source-failed': 0 };
   const bsnOf = new Map<string, string>();
   // During a key rotation window: new → previous pseudonym. A person not yet relinked has its
