@@ -6,6 +6,7 @@ import { configCheckCommand } from './config-check.js';
 import { consentVerifyCommand } from './consent-verify.js';
 import { demoCommand } from './demo.js';
 import { syncCommand } from './sync.js';
+import { registerPrivacyAccessCommands } from './privacy-access-commands.js';
 import { registerKeyRotationCommands } from './key-rotation-commands.js';
 
 /**
@@ -82,5 +83,7 @@ connector.command('test <name>')
   });
 
 registerKeyRotationCommands(program);
+
+registerPrivacyAccessCommands(program);
 
 await program.parseAsync(process.argv).catch(fail);

@@ -3,6 +3,8 @@ import type { Cursor } from '../connector/connector.js';
 import type { ConsentDocument } from '../consent/consent-document.js';
 import type { TrajectoryRecord } from '../trajectory/trajectory-record.js';
 import { appendAccessLog, readAccessLog, verifyAccessLog } from './access-log-store.js';
+import { linkedPseudonyms, readPersonData } from './access-request-store.js';
+import { queryConsentLog } from './consent-log-query-store.js';
 import { appendConsentLog, readConsentLog, verifyConsentLog } from './consent-log-store.js';
 import { consentLogAboutRecord, consentLogEntryByHash, findRecordByRef, readConsentLogHashes } from './consent-proof-store.js';
 import type { VerifiableEntry } from '../consent/consent-log-chain.js';
@@ -17,7 +19,7 @@ import { parseRows } from './sql-rows.js';
 import { loadPersonRows, personsByPartnerCount, personWindows } from './person-rows.js';
 import { personsByKeyId, relinkPersons } from './key-rotation-store.js';
 import type {
-  AccessLogContent, AccessLogEntry, AccessLogFilter, ChainVerification, ConsentLogContent, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
+  AccessLogContent, AccessLogEntry, AccessLogFilter, ChainVerification, ConsentLogContent, ConsentLogQuery, PersonData, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
   KeyIdCount, PersonRelink, PersonRow, PersonWindow, RecordWrite, RelinkCounts, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
 } from './store.js';
 
@@ -218,6 +220,21 @@ export class SqlStore implements Store {
     return this.client.transaction(async (q) => {
       await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       return verifyAccessLog(q);
+    });
+  }
+
+  queryConsentLog(query: ConsentLogQuery): Promise<readonly ConsentLogEntry[]> {
+    return queryConsentLog(this.client, query);
+  }
+
+  linkedPseudonyms(persons: readonly string[]): Promise<readonly string[]> {
+    return linkedPseudonyms(this.client, persons);
+  }
+
+  readPersonData(persons: readonly string[]): Promise<PersonData> {
+    return this.client.transaction(async (q) => {
+      await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return readPersonData(q, persons);
     });
   }
 

@@ -46,6 +46,12 @@ export interface Store {
   readAccessLog(filter: AccessLogFilter): Promise<readonly AccessLogEntry[]>;
   /** Walks the access log's chain against its head, like `verifyConsentLog`. */
   verifyAccessLog(): Promise<ChainVerification>;
+  /** Consent-log entries of a period, filtered in SQL, one keyset page at a time (`consent log`). */
+  queryConsentLog(query: ConsentLogQuery): Promise<readonly ConsentLogEntry[]>;
+  /** `persons` and every pseudonym linked to them through `relink` consent-log entries (key rotation). */
+  linkedPseudonyms(persons: readonly string[]): Promise<readonly string[]>;
+  /** Everything stored about these pseudonyms, read in one snapshot, for an access request. */
+  readPersonData(persons: readonly string[]): Promise<PersonData>;
 
   /**
    * Per person (pseudonym): the window of the stored trajectories that have a START. Persons
@@ -299,6 +305,45 @@ export interface AccessLogEntry {
   /** Hex SHA-256 as in the consent log's `cl1` chain, over this chain; shown as `al1:<hash>`. */
   readonly hash: string;
   readonly content: AccessLogContent;
+}
+
+/** A period of the consent log; `from` inclusive, `to` exclusive, both ISO instants on `content.at`. */
+export interface ConsentLogQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly outcome?: ConsentLogContent['outcome'];
+  readonly partnerId?: string;
+  /** Keyset paging: entries after this seq. */
+  readonly afterSeq?: number;
+  readonly limit?: number;
+}
+
+/** A stored record row (or a replaced version of one) about a person, for an access request. */
+export interface PersonStoredRow {
+  readonly partnerId: string;
+  readonly recordKey: string;
+  readonly recordRef: string;
+  readonly recordKind: string;
+  readonly person: string;
+  readonly version: string;
+  readonly purposes: readonly string[];
+  readonly record: Readonly<Record<string, unknown>>;
+  readonly ingestedAt: string;
+  /** Only for a replaced version (`record_history`). */
+  readonly replacedAt?: string;
+}
+
+/** Everything the store holds about one person (all their pseudonyms), for an access request. */
+export interface PersonData {
+  readonly persons: readonly string[];
+  readonly records: readonly PersonStoredRow[];
+  readonly history: readonly PersonStoredRow[];
+  readonly removals: readonly Readonly<Record<string, unknown>>[];
+  readonly consentDocuments: readonly Readonly<Record<string, unknown>>[];
+  readonly pending: readonly Readonly<Record<string, unknown>>[];
+  readonly consentLog: readonly ConsentLogEntry[];
+  /** Rows of `erasure_receipts` (erasure and retention) about the person, when that table exists. */
+  readonly erasureReceipts: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface AccessLogFilter {
