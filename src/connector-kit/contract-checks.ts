@@ -2,6 +2,7 @@ import type { ContractCheck } from './contract-check.js';
 import type { ContractSubject } from './contract-subject.js';
 import { describeChecks } from './checks/describe-checks.js';
 import { faultChecks } from './checks/fault-checks.js';
+import { leakChecks } from './checks/leak-checks.js';
 import { pagingChecks } from './checks/paging-checks.js';
 import { privacyChecks } from './checks/privacy-checks.js';
 import { pullChecks } from './checks/pull-checks.js';
@@ -12,5 +13,5 @@ import { pullChecks } from './checks/pull-checks.js';
  * `fault-soap-fault` check too. Ids are stable; `docs/connectors.md` explains each.
  */
 export function contractChecks<Config>(subject: ContractSubject<Config>): ContractCheck[] {
-  return [...describeChecks(subject), ...pullChecks(subject), ...pagingChecks(subject), ...privacyChecks(subject), ...faultChecks(subject)];
+  return [...describeChecks(subject), ...pullChecks(subject), ...pagingChecks(subject), ...privacyChecks(subject), ...leakChecks(subject), ...faultChecks(subject)];
 }

@@ -17,7 +17,7 @@ export function scratchState(name: string): { dir: string; storeDir: string; mut
 
 /** The environment of a test demo: no DATABASE_URL (embedded store) and no key (the demo makes one). */
 export function demoEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _db, WERKBRUG_PSEUDONYM_KEY: _k, WERKBRUG_PSEUDONYM_KEY_ID: _i, ...rest } = process.env;
+  const { DATABASE_URL: _db, WERKBRUG_PSEUDONYM_KEY: _k, WERKBRUG_PSEUDONYM_KEY_ID: _i, WERKBRUG_PSEUDONYM_PREVIOUS_KEY: _pk, WERKBRUG_PSEUDONYM_PREVIOUS_KEY_ID: _pi, ...rest } = process.env;
   return { ...rest, ...extra };
 }
 
