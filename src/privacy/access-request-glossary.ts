@@ -35,6 +35,7 @@ export function glossary(): Glossary {
       refuse: 'geweigerd (niet gedeeld)',
       pending: 'wacht (nog niet gedeeld, wacht op toestemming)',
       erase: 'gewist (na intrekking van toestemming of na de bewaartermijn)',
+      relink: 'gekoppeld aan uw pseudoniem onder een nieuwe sleutel (sleutelwissel)',
     },
     logKinds: {
       'decision': 'toestemmingsbesluit over een gegeven',
