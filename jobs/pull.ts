@@ -41,6 +41,21 @@ export function batchIdOf(runId: string, stream: string, pass: string, page: num
 
 const alertCounts: ReadonlySet<string> = new Set(['bsn-mismatch', 'refused-by-uwv', 'request-rejected', 'failed']);
 
+/** The pseudonym after which a retried per-person pull of the same run resumes, if any. */
+export function resumePoint(cursor: Readonly<Record<string, unknown>> | undefined, runId: string): string | undefined {
+  return cursor?.runId === runId && typeof cursor.afterPseudonym === 'string' ? cursor.afterPseudonym : undefined;
+}
+
+/**
+ * Where a per-person pull stands: one item per person, in the order given, so the persons done
+ * are the first `done` of the list; the last one's pseudonym (never a BSN) is where a retry of
+ * the same run resumes.
+ */
+export function progressOf(context: PullContext, done: number, runId: string): { runId: string; afterPseudonym?: string } {
+  const last = done > 0 ? context.persons?.[Math.min(done, context.persons.length) - 1]?.pseudonym : undefined;
+  return { runId, ...(last !== undefined ? { afterPseudonym: last } : {}) };
+}
+
 function mergeCounts(...parts: (Readonly<Record<string, number>> | undefined)[]): Record<string, number> {
   const merged: Record<string, number> = {};
   for (const part of parts) for (const [key, n] of Object.entries(part ?? {})) merged[key] = (merged[key] ?? 0) + n;
@@ -70,11 +85,16 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
       // A per-person source gets its worklist, built here in memory and dropped with this job.
       let pullContext: PullContext = {};
       let worklistCounts: Readonly<Record<string, number>> | undefined;
+      // A retried pull of the same run resumes after the last person whose page was stored, so
+      // nobody is asked twice (every question is logged at the partner) and nothing counted twice.
+      const resumeAfter = resumePoint(cursor, data.runId);
       if (binding.connector.asksPerPerson) {
         const worklist = await buildWorklist(runtime, data.partnerId, log);
-        pullContext = { persons: worklist.persons };
-        worklistCounts = worklist.counts;
+        pullContext = { persons: resumeAfter === undefined ? worklist.persons : worklist.persons.filter((p) => p.pseudonym > resumeAfter) };
+        worklistCounts = resumeAfter === undefined ? worklist.counts : undefined;
+        if (resumeAfter !== undefined) log.info({ remaining: pullContext.persons?.length ?? 0 }, 'per-person pull resumed after the last stored page');
       }
+      let personsDone = 0;
       for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http, pullContext)) {
         // One remembering pseudonymiser per page: during a key rotation window it pairs every new
         // pseudonym with the previous one (pseudonyms only), and the pairs go with this page alone.
@@ -83,6 +103,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
         const edgeRecords = withPersonPrevious(edge.records, pagePseudonymiser.previousPseudonyms());
         pages += 1;
         read += page.read;
+        if (binding.connector.asksPerPerson) personsDone += page.items.length;
         const batch: IngestBatch = {
           runId: data.runId,
           partnerId: data.partnerId,
@@ -90,7 +111,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
           batchId: batchIdOf(data.runId, data.stream, pass, pages),
           connector: `${binding.connector.id}@${binding.connector.version}`,
           mappingVersion: binding.connector.mappingVersion,
-          cursor: { ...page.cursor },
+          cursor: binding.connector.asksPerPerson ? { ...page.cursor, ...progressOf(pullContext, personsDone, data.runId) } : { ...page.cursor },
           read: page.read,
           absorbed: page.absorbed + edge.absorbed,
           consentReadable: data.consentReadable,

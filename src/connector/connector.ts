@@ -41,7 +41,9 @@ export interface Connector<Config = unknown, Item = unknown> {
   /**
    * True for a source that has no change feed and is asked about one person at a time (UWV): the
    * core runs it after the other partners of a sync, builds the worklist (`PullContext.persons`)
-   * and applies its answers as per-person snapshots (trajectory format §4, rule 7).
+   * and applies its answers as per-person snapshots (trajectory format §4, rule 7). Its pages hold
+   * one item per person, in the order of `PullContext.persons`: the core keeps where a run stands
+   * (the last person stored) so a retried pull of the same run asks nobody twice.
    */
   readonly asksPerPerson?: boolean;
 }
