@@ -9,6 +9,7 @@ import type { RecordWrite, RunCounts, Store, StoreTx } from '../store/store.js';
 import { emptyRunCounts } from '../store/store.js';
 import { decideAndStore, incomingState } from './decide-and-store.js';
 import { releasePending } from './release-pending.js';
+import { consentStateBefore, eraseWithdrawn } from '../privacy/erasure.js';
 import { relinkAndLog, relinkPairsOf, withoutPersonPrevious } from '../privacy/key-rotation-relink.js';
 
 /**
@@ -102,6 +103,7 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
 
   // Consent documents first, so the decisions of this very batch see them.
   const documents = kept.map((r) => r.consentDocument).filter((d): d is ConsentDocument => d !== undefined);
+  const consentBefore = await consentStateBefore(tx, documents);
   if (documents.length > 0) await tx.saveConsentDocuments(documents);
   // A consent deleted at the source (FHIR DELETE) permits nothing from now on. A retraction that
   // comes with its document (entered-in-error) keeps that status, so rule CR16 can name it.
@@ -121,6 +123,8 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   // Pending records of persons whose consent changed are decided again first (see release-pending.ts for the lock order).
   let releaseLogEntries = 0;
   const changedPersons = [...new Set([...documents.map((d) => d.person), ...deletedConsentPersons, ...unreadableConsentPersons])];
+  // A withdrawal among the changes erases that purpose from the person's rows (src/privacy/erasure.ts).
+  const erasure = await eraseWithdrawn(tx, changedPersons, consentBefore, { ...scope, heldLocks: new Set([`${batch.partnerId}|${batch.stream}`]) });
   if (batch.consentReadable && changedPersons.length > 0) {
     const inThisBatch = new Set(kept.map((r) => r.draft.source.record_key));
     const waitingElsewhere = (await tx.loadPendingByPerson(changedPersons)).filter((p) => !(p.partnerId === batch.partnerId && inThisBatch.has(p.recordKey)));
@@ -205,5 +209,5 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   }
   await tx.saveCursor(batch.partnerId, batch.stream, batch.cursor as Cursor, batch.runId);
   await tx.addRunCounts(batch.runId, batch.stream, counts, batch.personCounts);
-  return { counts, logEntries: outcome.logEntries + releaseLogEntries + relinked };
+  return { counts, logEntries: outcome.logEntries + releaseLogEntries + relinked + erasure.logEntries };
 }

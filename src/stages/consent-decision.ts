@@ -40,6 +40,8 @@ export const consentRules = {
   'CR17-draft-only': 'Only a draft or proposed consent names the purpose: not (yet) given; the record waits.',
   'CR18-consent-record-unusable': 'A consent record that names no werkbrug purpose, is a draft or could not be understood is not stored as a record; its document still takes part in the rules above.',
   'CR19-deleted-at-source': 'The consent naming the purpose was deleted at the source (a withdrawal): nothing is permitted.',
+  'CR20-withdrawn-erasure': "A consent that permitted the purpose was withdrawn (see docs/privacy/erasure-and-retention.md): the purpose is erased from all stored rows of the person, of every partner, and the person's pending records go when no purpose remains possible.",
+  'CR21-retention-purge': "The retention period of the purpose is over for the person (privacy.retention): the purpose is removed from the person's stored rows, and rows left without a purpose are deleted.",
 } as const;
 export type ConsentRuleId = keyof typeof consentRules;
 

@@ -19,7 +19,7 @@ const purposeOutcome = z.strictObject({
 
 /** ConsentLogContent as stored: codes, references and pseudonyms only. */
 export const consentLogContentSchema = z.strictObject({
-  kind: z.enum(['decision', 'erasure', 'refusal-after-wait', 'relink']),
+  kind: z.enum(['decision', 'erasure', 'refusal-after-wait', 'relink', 'retention-purge']),
   at: z.string(),
   partnerId: z.string(),
   person: z.string().nullable(),

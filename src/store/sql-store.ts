@@ -6,6 +6,7 @@ import { appendAccessLog, readAccessLog, verifyAccessLog } from './access-log-st
 import { linkedPseudonyms, readPersonData } from './access-request-store.js';
 import { queryConsentLog } from './consent-log-query-store.js';
 import { appendConsentLog, readConsentLog, verifyConsentLog } from './consent-log-store.js';
+import { listErasureReceipts, loadCarriedPurposes, loadRetentionDue, removePurpose, saveErasureReceipts } from './erasure-store.js';
 import { consentLogAboutRecord, consentLogEntryByHash, findRecordByRef, readConsentLogHashes } from './consent-proof-store.js';
 import type { VerifiableEntry } from '../consent/consent-log-chain.js';
 import { loadConsentDocuments, markConsentDeleted, markConsentUnreadable, saveConsentDocuments } from './consent-state-store.js';
@@ -17,6 +18,7 @@ import { addRunCounts, createRun, finishRun, getCursor, getRun, listRuns, saveCu
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { parseRows } from './sql-rows.js';
 import { loadPersonRows, personsByPartnerCount, personWindows } from './person-rows.js';
+import type { ErasureReceipt, ListedErasureReceipt, PurposeRemoval } from './store.js';
 import { personsByKeyId, relinkPersons } from './key-rotation-store.js';
 import type {
   AccessLogContent, AccessLogEntry, AccessLogFilter, ChainVerification, ConsentLogContent, ConsentLogQuery, PersonData, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
@@ -100,6 +102,22 @@ export class SqlStoreTx implements StoreTx {
 
   loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]> {
     return loadPersonRows(this.q, partnerId, person, keyPrefix);
+  }
+
+  loadCarriedPurposes(persons: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>> {
+    return loadCarriedPurposes(this.q, persons);
+  }
+
+  removePurpose(person: string, purpose: string, options: { readonly includeConsentRecords: boolean }): Promise<PurposeRemoval> {
+    return removePurpose(this.q, person, purpose, options);
+  }
+
+  saveErasureReceipts(receipts: readonly ErasureReceipt[]): Promise<void> {
+    return saveErasureReceipts(this.q, receipts);
+  }
+
+  loadRetentionDue(purpose: string, cutoff: string, limit: number): Promise<readonly string[]> {
+    return loadRetentionDue(this.q, purpose, cutoff, limit);
   }
 
   relinkPersons(pairs: readonly PersonRelink[]): Promise<ReadonlyMap<string, RelinkCounts>> {
@@ -190,6 +208,10 @@ export class SqlStore implements Store {
 
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]> {
     return readConsentLog(this.client, range);
+  }
+
+  listErasureReceipts(filter: { from?: string; to?: string; limit?: number }): Promise<readonly ListedErasureReceipt[]> {
+    return listErasureReceipts(this.client, filter);
   }
 
   readConsentLogHashes(range: { fromSeq?: number; limit?: number }): Promise<readonly { seq: number; hash: string }[]> {

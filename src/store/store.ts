@@ -31,6 +31,8 @@ export interface Store {
   /** Walks the whole chain in sequence order and names the first bad entry. */
   verifyConsentLog(): Promise<ChainVerification>;
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]>;
+  /** Erasure receipts with `at` in [from, to), oldest first, each checked against its consent-log entry. */
+  listErasureReceipts(filter: { from?: string; to?: string; limit?: number }): Promise<readonly ListedErasureReceipt[]>;
   /** Seq and hash only, in seq order from `fromSeq`: the leaves of the log's Merkle tree (`src/consent/merkle.ts`). */
   readConsentLogHashes(range: { fromSeq?: number; limit?: number }): Promise<readonly { seq: number; hash: string }[]>;
   /** The entry with this `cl1` hash (64 hex), content as stored; undefined when none has it. */
@@ -123,6 +125,22 @@ export interface StoreTx {
    * applying a per-person snapshot (rule 7).
    */
   loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]>;
+
+  /** Per person: the purposes their stored rows and history rows carry (consent records left out), sorted. */
+  loadCarriedPurposes(persons: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>>;
+  /**
+   * Removes `purpose` from every stored row and history row of `person` (consent records only when
+   * asked): rows left without a purpose are deleted with their history, the others rewritten in
+   * place (no history copy: the purpose must not survive there). Locks the consent log's head
+   * first, the order every batch takes its locks in (head before record rows).
+   */
+  removePurpose(person: string, purpose: string, options: { readonly includeConsentRecords: boolean }): Promise<PurposeRemoval>;
+  saveErasureReceipts(receipts: readonly ErasureReceipt[]): Promise<void>;
+  /**
+   * Persons whose stored rows carrying `purpose` have their reference date on or before `cutoff`
+   * (`YYYY-MM-DD`), at most `limit`; see `src/privacy/retention-purge.ts` for the reference date.
+   */
+  loadRetentionDue(purpose: string, cutoff: string, limit: number): Promise<readonly string[]>;
   /**
    * Key rotation (`src/store/key-rotation-store.ts`): moves every stored row of each `previous`
    * pseudonym to its new `person`, in every table but the append-only logs. Returns counts per new
@@ -149,6 +167,42 @@ export interface RelinkCounts {
 export interface KeyIdCount {
   readonly keyId: string;
   readonly persons: number;
+}
+
+/** What removing one purpose from one person's rows did: counts only. */
+export interface PurposeRemoval {
+  readonly rowsUpdated: number;
+  readonly rowsDeleted: number;
+  readonly historyRowsUpdated: number;
+  readonly historyRowsDeleted: number;
+}
+
+/**
+ * Proof that a person's data for a purpose left the store after a withdrawal (migration 008):
+ * counts, codes, references and the pseudonym, tied to its consent-log entry.
+ */
+export interface ErasureReceipt extends PurposeRemoval {
+  readonly receiptId: string;
+  readonly person: string;
+  readonly purpose: string;
+  /** The partner whose consent change carried the withdrawal; the erased rows may be any partner's. */
+  readonly partnerId: string;
+  readonly consentRef: string | null;
+  /** `CR20-withdrawn-erasure`. */
+  readonly rule: string;
+  /** The consent rule that now refuses the purpose (`CR07-withdrawn`, …). */
+  readonly withdrawalRule: string;
+  readonly pendingDeleted: number;
+  readonly logSeq: number;
+  readonly logHash: string;
+  readonly runId: string | null;
+  readonly batchId: string | null;
+  readonly at: string;
+}
+
+export interface ListedErasureReceipt extends ErasureReceipt {
+  /** True when the consent-log entry at `logSeq` has `logHash` and says what the receipt says. */
+  readonly matchesLog: boolean;
 }
 
 export interface PersonRow {
@@ -263,7 +317,7 @@ export interface PendingItem {
 /** One decision or event of the consent log, before it is chained. Codes, references and pseudonyms only. */
 export interface ConsentLogContent {
   /** `relink` (key rotation): person = the new pseudonym, `detail.previous` = the old one. */
-  readonly kind: 'decision' | 'erasure' | 'refusal-after-wait' | 'relink';
+  readonly kind: 'decision' | 'erasure' | 'refusal-after-wait' | 'relink' | 'retention-purge';
   readonly at: string;
   readonly partnerId: string;
   readonly person: string | null;

@@ -344,6 +344,7 @@ export function failingTransactions(store: Store, failOn: ReadonlySet<number>): 
     personsByKeyId: () => store.personsByKeyId(),
     verifyConsentLog: () => store.verifyConsentLog(),
     readConsentLog: (range) => store.readConsentLog(range),
+    listErasureReceipts: (filter) => store.listErasureReceipts(filter),
     readConsentLogHashes: (range) => store.readConsentLogHashes(range),
     consentLogEntryByHash: (hash) => store.consentLogEntryByHash(hash),
     consentLogAboutRecord: (key, person) => store.consentLogAboutRecord(key, person),
@@ -388,6 +389,10 @@ function crashingAtCursor(tx: StoreTx, onCrash: (callsBefore: readonly string[])
     },
     addRunCounts: (r, s, c, pc) => noted('addRunCounts', () => tx.addRunCounts(r, s, c, pc)),
     loadPersonRows: (p, person, prefix) => noted('loadPersonRows', () => tx.loadPersonRows(p, person, prefix)),
+    loadCarriedPurposes: (persons) => noted('loadCarriedPurposes', () => tx.loadCarriedPurposes(persons)),
+    removePurpose: (person, purpose, options) => noted('removePurpose', () => tx.removePurpose(person, purpose, options)),
+    saveErasureReceipts: (receipts) => noted('saveErasureReceipts', () => tx.saveErasureReceipts(receipts)),
+    loadRetentionDue: (purpose, cutoff, limit) => noted('loadRetentionDue', () => tx.loadRetentionDue(purpose, cutoff, limit)),
     relinkPersons: (pairs) => noted('relinkPersons', () => tx.relinkPersons(pairs)),
   };
 }
