@@ -1,20 +1,52 @@
-import { openConfiguredStore } from './bootstrap.js';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { WerkbrugError } from '../errors/werkbrug-error.js';
+import { verifyLog, type LogVerification } from '../consent/log-verification.js';
+import { outputFormat, processIo, verifyingKeyFor, withStore, type IntegrityIo } from './consent-integrity-context.js';
 
 /**
- * `werkbrug consent verify`: exit 0 when the chain verifies, 1 naming the first bad entry. Needs no
- * key: the chain is plain SHA-256 over canonical JSON, which anyone can recompute.
+ * `werkbrug consent verify [--checkpoints <folder>] [--public-key <pem>]`: exit 0 when the hash
+ * chain verifies and every checkpoint in the folder matches the log, 1 naming what does not.
+ * Needs no pseudonymisation key: the chain is plain SHA-256 over canonical JSON and the
+ * checkpoints are checked with a public key, so a privacy officer can run it with their own copy.
  */
-export async function consentVerifyCommand(configFile: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const store = await openConfiguredStore(configFile, env);
-  try {
-    const result = await store.verifyConsentLog();
-    if (result.ok) {
-      process.stdout.write(`consent log verified: ${result.entries} entries, head #${result.headSeq} cl1:${result.headHash}\n`);
-      return 0;
-    }
-    process.stdout.write(`consent log FAILED verification at entry #${result.firstBadSeq}: ${result.problem}: ${result.detail}\n`);
-    return 1;
-  } finally {
-    await store.close();
+export interface ConsentVerifyOptions {
+  readonly config: string;
+  /** A folder of checkpoints someone else kept; default `privacy.checkpoints.dir`. */
+  readonly checkpoints?: string;
+  readonly publicKey?: string;
+  readonly format?: string;
+}
+
+function chainLine(result: LogVerification['chain']): string {
+  return result.ok
+    ? `consent log verified: ${result.entries} entries, head #${result.headSeq} cl1:${result.headHash}\n`
+    : `consent log FAILED verification at entry #${result.firstBadSeq}: ${result.problem}: ${result.detail}\n`;
+}
+
+function checkpointLines(result: LogVerification, keySource: string | undefined, dir: string): string {
+  const checked = result.checkpoints;
+  if (checked === undefined) return `checkpoints NOT checked: no public key (pass --public-key <file>, or set the checkpoint key variables); only the chain was checked\n`;
+  if (checked.checked === 0) return `checkpoints: none in ${dir}: only the chain was checked\n`;
+  if (checked.ok) {
+    const latest = checked.results[checked.results.length - 1];
+    return `checkpoints verified: ${checked.checked} in ${dir} match the log (latest: ${latest?.treeSize} entries at ${latest?.time}; public key: ${keySource})\n`;
   }
+  const lines = checked.results.filter((r) => !r.ok).flatMap((r) => r.findings.map((f) => `  ${basename(r.file, '.json')}: ${f.problem}: ${f.detail}\n`));
+  return `checkpoints FAILED: ${checked.failed} of ${checked.checked} in ${dir} do not match the log (public key: ${keySource})\n${lines.join('')}`;
+}
+
+export async function consentVerifyCommand(options: ConsentVerifyOptions, io: IntegrityIo = processIo()): Promise<number> {
+  const format = outputFormat(options.format);
+  return withStore(options.config, io.env, async (store, config) => {
+    const dir = options.checkpoints ?? config.privacy.checkpoints.dir;
+    if (options.checkpoints !== undefined && !existsSync(options.checkpoints)) {
+      throw new WerkbrugError('WB_CONSENT_FILE_INVALID', { file: options.checkpoints, expected: 'a folder of checkpoint files (--checkpoints)' });
+    }
+    const key = verifyingKeyFor(config, options.publicKey, io.env);
+    const result = await verifyLog(store, dir, key?.publicKey);
+    if (format === 'json') io.write(`${JSON.stringify({ ...result, publicKey: key?.source ?? null }, null, 2)}\n`);
+    else io.write(chainLine(result.chain) + checkpointLines(result, key?.source, dir));
+    return result.ok ? 0 : 1;
+  });
 }

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { isWerkbrugError } from '../errors/werkbrug-error.js';
 import { configCheckCommand } from './config-check.js';
-import { consentVerifyCommand } from './consent-verify.js';
+import { registerConsentIntegrityCommands } from './consent-integrity-commands.js';
 import { demoCommand } from './demo.js';
 import { syncCommand } from './sync.js';
 import { registerPrivacyAccessCommands } from './privacy-access-commands.js';
@@ -48,13 +48,7 @@ config.command('check [file]')
     process.exitCode = configCheckCommand(file ?? defaultConfigFile, process.env);
   });
 
-const consent = program.command('consent').description('The consent decision log.');
-consent.command('verify')
-  .description('Walk the hash chain of the consent log and name the first entry that was changed, removed or reordered.')
-  .option('-c, --config <file>', 'region config file', defaultConfigFile)
-  .action(async (options: { config: string }) => {
-    process.exitCode = await consentVerifyCommand(options.config, process.env).catch(fail);
-  });
+registerConsentIntegrityCommands(program);
 
 program.command('sync [partners...]')
   .description('Sync the configured partners (all when none named) through the queues, running workers in this process.')

@@ -128,6 +128,8 @@ export interface VerifyingKey {
   readonly publicKey: KeyObject;
   /** Where it came from, for the report: a file, the environment, the demo key. */
   readonly source: string;
+  /** The signing key's id, when known (not for a public key file). */
+  readonly keyId?: string;
 }
 
 /**
@@ -146,8 +148,11 @@ export function resolveVerifyingKey(publicKeyFile: string | undefined, settings:
     if (publicKey === undefined) throw new WerkbrugError('WB_CONSENT_CHECKPOINT_KEY_INVALID', { file: publicKeyFile, expected: 'an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)' });
     return { publicKey, source: publicKeyFile };
   }
-  if (hasEnvironmentKey(settings, env)) return { publicKey: checkpointKeyFromEnvironment(settings, env).publicKey, source: `the public half of ${settings.keyEnv}` };
+  if (hasEnvironmentKey(settings, env)) {
+    const key = checkpointKeyFromEnvironment(settings, env);
+    return { publicKey: key.publicKey, source: `the public half of ${settings.keyEnv}`, keyId: key.keyId };
+  }
   const file = demoCheckpointKeyFile(embeddedDir);
   const demoKey = demoCheckpointKey(file, false);
-  return demoKey === undefined ? undefined : { publicKey: demoKey.key.publicKey, source: `the demo key in ${file}` };
+  return demoKey === undefined ? undefined : { publicKey: demoKey.key.publicKey, source: `the demo key in ${file}`, keyId: demoKey.key.keyId };
 }
