@@ -168,13 +168,32 @@ describe('werkbrug privacy access-request', () => {
     }
   });
 
+  it('during a key rotation window also finds the rows under the previous key\'s pseudonym', async () => {
+    const windowKey = { keyId: 'access-window', key: Buffer.from('c9'.repeat(32), 'hex') };
+    const underWindowKey = new Pseudonymiser(windowKey).person(bsn);
+    await withStore((store) => ingest(store, [referral({ id: 'a9', version: '1', person: underWindowKey })]));
+    const windowEnv = { ...env, WERKBRUG_PSEUDONYM_PREVIOUS_KEY: windowKey.key.toString('hex'), WERKBRUG_PSEUDONYM_PREVIOUS_KEY_ID: windowKey.keyId };
+    const out = join(state.dir, 'window');
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await accessRequestCommand({ config: configFile, out, ...actor }, [], windowEnv, Readable.from([`${bsn}\n`]))).toBe(0);
+    } finally {
+      stdout.mockRestore();
+    }
+    const answer = JSON.parse(readFileSync(join(out, 'access-request.json'), 'utf8')) as AccessRequestReport;
+    expect(answer.pseudonyms[0]).toEqual({ pseudonym: personA, keyId: 'access-test', current: true });
+    expect(new Set(answer.pseudonyms.map((p) => p.pseudonym))).toEqual(new Set([personA, personAOld, underWindowKey]));
+    expect(answer.records.map((row) => row.recordKey)).toContain('ggz-altrecht:ServiceRequest/a9');
+    expect(answer.records.map((row) => row.recordKey)).not.toContain('ggz-altrecht:ServiceRequest/b1');
+  });
+
   it('refuses an invalid BSN plainly, exit 2, naming nothing but the reason and recording nothing', async () => {
     const { code, output } = await run('123456789\n', { out: join(state.dir, 'invalid') });
     expect(code).toBe(2);
     expect(output).toMatch(/WB_PRIVACY_INPUT_INVALID standard input: expected a valid BSN.*fails the 11-proef/);
     expect(output).not.toContain('123456789');
     expect((await run('\n', { out: join(state.dir, 'empty') })).output).toMatch(/no BSN was given/);
-    expect(await withStore((store) => store.readAccessLog({}))).toHaveLength(1);
+    expect(await withStore((store) => store.readAccessLog({}))).toHaveLength(2);
   });
 
   it('refuses a BSN given as an argument or option, without repeating it', async () => {
