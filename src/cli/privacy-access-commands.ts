@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../config/load.js';
 import { isWerkbrugError, WerkbrugError } from '../errors/werkbrug-error.js';
 import { accessLogRef, recordAccess } from '../privacy/access-log.js';
@@ -93,7 +94,7 @@ export async function accessRequestCommand(
   options: AccessRequestOptions & Record<string, unknown>,
   extraArgs: readonly string[],
   env: NodeJS.ProcessEnv,
-  stdin: NodeJS.ReadableStream = process.stdin,
+  io: { readonly stdin?: NodeJS.ReadableStream; readonly logDestination?: DestinationStream } = {},
 ): Promise<number> {
   try {
     refuseBsnOnCommandLine([...extraArgs, ...Object.values(options).filter((v): v is string => typeof v === 'string')]);
@@ -101,11 +102,11 @@ export async function accessRequestCommand(
       throw new WerkbrugError('WB_PRIVACY_INPUT_INVALID', { field: 'command line', expected: 'only the options of privacy access-request', detail: `${extraArgs.length} unexpected argument(s)` });
     }
     const actor = accessActor(options);
-    const bsn = await readRequestBsn({ ...(options.bsnFile === undefined ? {} : { bsnFile: options.bsnFile }), stdin });
+    const bsn = await readRequestBsn({ ...(options.bsnFile === undefined ? {} : { bsnFile: options.bsnFile }), stdin: io.stdin ?? process.stdin });
     const config = loadConfig(options.config);
     // The demo's key sits beside its embedded store; use it only when it is there, never make one.
     const demoKeyThere = env.DATABASE_URL === undefined && existsSync(join(stateDir(config), 'pseudonym-key.json'));
-    const boot = await bootstrap({ configFile: options.config, env, allowDemoKey: demoKeyThere });
+    const boot = await bootstrap({ configFile: options.config, env, allowDemoKey: demoKeyThere, ...(io.logDestination === undefined ? {} : { logDestination: io.logDestination }) });
     try {
       const now = boot.runtime.now();
       const result = await answerAccessRequest({

@@ -11,6 +11,7 @@ import { SqlStore } from '../../src/store/sql-store.js';
 import type { ConsentLogContent } from '../../src/store/store.js';
 import type { DraftRecord } from '../../src/trajectory/trajectory-record.js';
 import { demoEnv, scratchState } from '../support/demo-config.js';
+import { LogSink } from '../support/log-sink.js';
 import { ingest, referral } from '../store/store-fixtures.js';
 
 /**
@@ -48,6 +49,7 @@ describe('werkbrug privacy access-request', () => {
   let printed = '';
   let exitCode = -1;
   let erasureTable = false;
+  const logs = new LogSink();
 
   async function withStore<T>(fn: (store: SqlStore, sql: Awaited<ReturnType<typeof createPgliteClient>>) => Promise<T>): Promise<T> {
     const sql = await createPgliteClient({ schema: 'werkbrug', dataDir: state.storeDir });
@@ -69,7 +71,7 @@ describe('werkbrug privacy access-request', () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
-      const code = await accessRequestCommand({ config: configFile, ...actor, ...options }, extra, env, Readable.from([stdin]));
+      const code = await accessRequestCommand({ config: configFile, ...actor, ...options }, extra, env, { stdin: Readable.from([stdin]), logDestination: logs });
       return { code, output };
     } finally {
       out.mockRestore();
@@ -150,6 +152,7 @@ describe('werkbrug privacy access-request', () => {
     });
     expect(printed).toContain(`access request answered for ${personA}`);
     for (const needle of needles) expect(printed).not.toContain(needle);
+    for (const needle of needles) expect(logs.lines.join('\n')).not.toContain(needle);
   });
 
   it('records the access, with the actor and the counts, in a verifiable access log', async () => {
@@ -176,7 +179,7 @@ describe('werkbrug privacy access-request', () => {
     const out = join(state.dir, 'window');
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      expect(await accessRequestCommand({ config: configFile, out, ...actor }, [], windowEnv, Readable.from([`${bsn}\n`]))).toBe(0);
+      expect(await accessRequestCommand({ config: configFile, out, ...actor }, [], windowEnv, { stdin: Readable.from([`${bsn}\n`]), logDestination: logs })).toBe(0);
     } finally {
       stdout.mockRestore();
     }
