@@ -5,6 +5,7 @@ import { WerkbrugError, isWerkbrugError } from '../src/errors/werkbrug-error.js'
 import { bindPartner, type Runtime } from '../src/pipeline/runtime.js';
 import { runBalance } from '../src/pipeline/run-balance.js';
 import { sweepOverduePending } from '../src/pipeline/sweep-pending.js';
+import { purgeAfterSync } from '../src/privacy/retention-purge.js';
 import { errorFields } from '../src/logging/logger.js';
 import { queueNames } from './queues.js';
 import type { PullJobData } from './pull.js';
@@ -84,6 +85,8 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents)
 
     const swept = await sweepOverduePending(runtime, { runId: data.runId, partnerId: data.partnerId, consentReadable });
     if (swept.released + swept.lapsed > 0) log.info(swept, 'overdue pending records decided');
+    // Only after a run that read every stream: a person's reference date needs all their rows.
+    if (failures.length === 0) await purgeAfterSync(runtime, data.runId, log);
     const run = await runtime.store.getRun(data.runId);
     const balance = runBalance(run?.streams ?? {});
     const first = failures[0];

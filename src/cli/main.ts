@@ -6,6 +6,7 @@ import { configCheckCommand } from './config-check.js';
 import { registerConsentIntegrityCommands } from './consent-integrity-commands.js';
 import { demoCommand } from './demo.js';
 import { syncCommand } from './sync.js';
+import { registerPrivacyErasureCommands } from './privacy-erasure-commands.js';
 import { registerPrivacyAccessCommands } from './privacy-access-commands.js';
 import { registerKeyRotationCommands } from './key-rotation-commands.js';
 
@@ -79,5 +80,6 @@ connector.command('test <name>')
 registerKeyRotationCommands(program);
 
 registerPrivacyAccessCommands(program);
+registerPrivacyErasureCommands(program);
 
 await program.parseAsync(process.argv).catch(fail);
