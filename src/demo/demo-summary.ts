@@ -46,6 +46,7 @@ export function formatDemoSummary(report: DemoReport): string {
   lines.push(v.ok
     ? `consent log: verified, ${v.entries} entries, head #${v.headSeq} cl1:${v.headHash.slice(0, 16)}…`
     : `consent log: VERIFICATION FAILED at entry #${v.firstBadSeq} (${v.problem}): ${v.detail}`);
+  if (report.checkpoint) lines.push(`signed checkpoint: ${report.checkpoint.treeSize} entries, key ${report.checkpoint.keyId}, in ${report.checkpoint.file} (werkbrug consent verify checks it)`);
   const linked = [...report.linkage.entries()].sort(([a], [b]) => a - b).map(([partners, n]) => `${n} with ${partners} partner${partners === 1 ? '' : 's'}`).join(', ');
   if (linked) lines.push(`persons in the store: ${linked} (linked through one pseudonym)`);
   const syncSeconds = Number.isFinite(lastFinish - firstStart) ? (lastFinish - firstStart) / 1000 : 0;

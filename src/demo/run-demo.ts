@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { evictionPolicy, openQueues } from '../../jobs/queues.js';
 import { bootstrap, stateDir } from '../cli/bootstrap.js';
 import type { Config } from '../config/schema.js';
+import { latestCheckpoint, readCheckpointFolder } from '../consent/checkpoint-folder.js';
 import { runSync } from '../pipeline/run-sync.js';
 import { startWorkers } from '../pipeline/workers.js';
 import type { ChainVerification, QuarantineItem, Store, SyncRun } from '../store/store.js';
@@ -45,6 +46,8 @@ export interface DemoReport {
   readonly notes: readonly string[];
   /** Persons by the number of partners with records about them: the link one pseudonym makes. */
   readonly linkage: ReadonlyMap<number, number>;
+  /** The newest signed checkpoint of the consent log after the sync, if one was written. */
+  readonly checkpoint?: { readonly file: string; readonly treeSize: number; readonly keyId: string };
 }
 
 const demoStateSchema = z.strictObject({ sandboxClock: z.string(), seed: z.number().int() });
@@ -119,7 +122,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const quarantine = (await Promise.all(runs.map((run) => runtime.store.listQuarantine({ runId: run.runId, limit: 100_000 })))).flat();
     const ok = runs.length === partnerIds.length && runs.every((run) => run.status === 'succeeded') && verification.ok;
     const linkage = await runtime.store.personsByPartnerCount();
-    return { ok, runs, quarantine, verification, elapsedMs: Date.now() - started, notes, linkage };
+    const latest = latestCheckpoint(await readCheckpointFolder(runtime.config.privacy.checkpoints.dir));
+    const checkpoint = latest ? { file: latest.file, treeSize: latest.checkpoint.treeSize, keyId: latest.checkpoint.keyId } : undefined;
+    return { ok, runs, quarantine, verification, elapsedMs: Date.now() - started, notes, linkage, ...(checkpoint ? { checkpoint } : {}) };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }

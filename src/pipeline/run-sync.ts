@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { QueueSet } from '../../jobs/queues.js';
 import type { SyncJobData, SyncResult } from '../../jobs/sync.js';
 import type { NewSyncRun, SyncRun } from '../store/store.js';
+import { writeCheckpoint } from '../consent/checkpoint-writer.js';
+import { errorFields } from '../logging/logger.js';
 import { bindPartner, type Runtime } from './runtime.js';
 
 /** `r20261125T101500Z-ggz-altrecht-9f3a`: sortable, readable, no ':' (it becomes part of job ids). */
@@ -51,6 +53,28 @@ export async function runSync(runtime: Runtime, queues: QueueSet, partnerIds: re
       }
     }));
   }
+  await checkpointAfterSync(runtime, trigger === 'demo');
   const runs = await Promise.all(partnerIds.map((partnerId) => runtime.store.getRun(runIds.get(partnerId) ?? '')));
   return runs.filter((run): run is SyncRun => run !== undefined);
+}
+
+/**
+ * After a sync: a signed checkpoint of the consent log (issue 5), written outside the store and
+ * handed to the partners' privacy officers. The demo signs with its own demo key; a sync without
+ * a signing key in the environment says so at warn level and stores its data all the same (a
+ * checkpoint can be written later with `werkbrug consent checkpoint`). A checkpoint that cannot
+ * be written never undoes a stored sync: it is logged as an error for operations.
+ */
+export async function checkpointAfterSync(runtime: Runtime, demo: boolean): Promise<void> {
+  const keyEnv = runtime.config.privacy.checkpoints.keyEnv;
+  if (!demo && !runtime.env[keyEnv]) {
+    runtime.logger.warn({ variable: keyEnv }, 'no checkpoint signing key in the environment: no signed checkpoint of the consent log was written');
+    return;
+  }
+  try {
+    const result = await writeCheckpoint({ store: runtime.store, config: runtime.config, env: runtime.env, now: runtime.now(), logger: runtime.logger, demo });
+    if (result.written) runtime.logger.info({ treeSize: result.checkpoint.treeSize, file: result.file }, 'consent log checkpoint written');
+  } catch (error) {
+    runtime.logger.error({ ...errorFields(error) }, 'consent log checkpoint could not be written');
+  }
 }

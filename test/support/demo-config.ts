@@ -10,7 +10,10 @@ export function scratchState(name: string): { dir: string; storeDir: string; mut
   return {
     dir,
     storeDir,
-    mutate: (config) => ({ ...config, store: { ...config.store, embeddedDir: storeDir }, pipeline: { ...config.pipeline, backoffMs: 50 } }),
+    mutate: (config) => ({
+      ...config, store: { ...config.store, embeddedDir: storeDir }, pipeline: { ...config.pipeline, backoffMs: 50 },
+      privacy: { ...config.privacy, checkpoints: { ...config.privacy.checkpoints, dir: join(dir, 'checkpoints') } },
+    }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
