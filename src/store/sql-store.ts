@@ -6,9 +6,9 @@ import { appendAccessLog, readAccessLog, verifyAccessLog } from './access-log-st
 import { linkedPseudonyms, readPersonData } from './access-request-store.js';
 import { queryConsentLog } from './consent-log-query-store.js';
 import { appendConsentLog, readConsentLog, verifyConsentLog } from './consent-log-store.js';
-import { listErasureReceipts, loadCarriedPurposes, loadRetentionDue, removePurpose, saveErasureReceipts } from './erasure-store.js';
 import { consentLogAboutRecord, consentLogEntryByHash, findRecordByRef, readConsentLogHashes } from './consent-proof-store.js';
 import type { VerifiableEntry } from '../consent/consent-log-chain.js';
+import { listErasureReceipts, loadCarriedPurposes, loadRetentionDue, removePurpose, saveErasureReceipts } from './erasure-store.js';
 import { loadConsentDocuments, markConsentDeleted, markConsentUnreadable, saveConsentDocuments } from './consent-state-store.js';
 import { migrate } from './migrate.js';
 import { countPending, deletePending, loadPendingByPerson, loadPendingOlderThan, savePending } from './pending-store.js';
@@ -18,8 +18,8 @@ import { addRunCounts, createRun, finishRun, getCursor, getRun, listRuns, saveCu
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { parseRows } from './sql-rows.js';
 import { loadPersonRows, personsByPartnerCount, personWindows } from './person-rows.js';
-import type { ErasureReceipt, ListedErasureReceipt, PurposeRemoval } from './store.js';
 import { personsByKeyId, relinkPersons } from './key-rotation-store.js';
+import type { ErasureReceipt, ListedErasureReceipt, PurposeRemoval } from './store.js';
 import type {
   AccessLogContent, AccessLogEntry, AccessLogFilter, ChainVerification, ConsentLogContent, ConsentLogQuery, PersonData, ConsentLogEntry, NewQuarantineItem, NewSyncRun, PendingItem, QuarantineItem,
   KeyIdCount, PersonRelink, PersonRow, PersonWindow, RecordWrite, RelinkCounts, RunCounts, RunOutcome, Store, StoreTx, StoredRowState, SyncRun,
@@ -210,10 +210,6 @@ export class SqlStore implements Store {
     return readConsentLog(this.client, range);
   }
 
-  listErasureReceipts(filter: { from?: string; to?: string; limit?: number }): Promise<readonly ListedErasureReceipt[]> {
-    return listErasureReceipts(this.client, filter);
-  }
-
   readConsentLogHashes(range: { fromSeq?: number; limit?: number }): Promise<readonly { seq: number; hash: string }[]> {
     return readConsentLogHashes(this.client, range);
   }
@@ -228,6 +224,10 @@ export class SqlStore implements Store {
 
   findRecordByRef(ref: string): Promise<TrajectoryRecord | undefined> {
     return findRecordByRef(this.client, ref);
+  }
+
+  listErasureReceipts(filter: { from?: string; to?: string; limit?: number }): Promise<readonly ListedErasureReceipt[]> {
+    return listErasureReceipts(this.client, filter);
   }
 
   appendAccessLog(content: AccessLogContent): Promise<AccessLogEntry> {

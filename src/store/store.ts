@@ -31,8 +31,6 @@ export interface Store {
   /** Walks the whole chain in sequence order and names the first bad entry. */
   verifyConsentLog(): Promise<ChainVerification>;
   readConsentLog(range: { fromSeq?: number; limit?: number }): Promise<readonly ConsentLogEntry[]>;
-  /** Erasure receipts with `at` in [from, to), oldest first, each checked against its consent-log entry. */
-  listErasureReceipts(filter: { from?: string; to?: string; limit?: number }): Promise<readonly ListedErasureReceipt[]>;
   /** Seq and hash only, in seq order from `fromSeq`: the leaves of the log's Merkle tree (`src/consent/merkle.ts`). */
   readConsentLogHashes(range: { fromSeq?: number; limit?: number }): Promise<readonly { seq: number; hash: string }[]>;
   /** The entry with this `cl1` hash (64 hex), content as stored; undefined when none has it. */
@@ -41,6 +39,8 @@ export interface Store {
   consentLogAboutRecord(recordKey: string, person: string | null): Promise<readonly VerifiableEntry[]>;
   /** The stored record with this `record_ref` or `record_key` (both start with the partner id). */
   findRecordByRef(ref: string): Promise<TrajectoryRecord | undefined>;
+  /** Erasure receipts with `at` in [from, to), oldest first, each checked against its consent-log entry. */
+  listErasureReceipts(filter: { from?: string; to?: string; limit?: number }): Promise<readonly ListedErasureReceipt[]>;
 
   /** Appends one access (NEN 7513) to the hash-chained access log, in its own transaction. */
   appendAccessLog(content: AccessLogContent): Promise<AccessLogEntry>;
