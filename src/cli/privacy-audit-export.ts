@@ -15,7 +15,8 @@ import { processIo, verifyingKeyFor, withStore, type IntegrityIo } from './conse
 /**
  * `werkbrug privacy audit-export --from --to --out <folder>`: what an auditor needs for a period,
  * in one folder: the consent-log entries (JSON lines, as stored, with seq and hashes so the chain
- * can be re-checked), the erasures and retention purges, the checkpoints that cover the period,
+ * can be re-checked), the erasures and retention purges, the access log of the period (NEN 7513)
+ * with the verification of its chain, the checkpoints that cover the period,
  * the verification result, the public key, and a README.txt manifest with the SHA-256 of every
  * file. The folder holds pseudonyms and is written for the owner only (0700/0600).
  */
@@ -81,15 +82,27 @@ export async function auditExportCommand(options: AuditExportOptions, actor: Acc
     await write('erasures.jsonl', erasures.join(''));
     for (const c of covering) await copyFile(c.file, join(options.out, 'checkpoints', basename(c.file)));
     const verification = await verifyLog(store, checkpointDir, key?.publicKey);
-    await write('verification.json', `${JSON.stringify({ ...verification, publicKey: key?.source ?? null, checkedAt: io.now().toISOString() }, null, 2)}\n`);
+    // The NEN 7513 access log of the period (who looked at which privacy data), and its chain;
+    // this export's own access is in it.
+    const accessLines: string[] = [];
+    for (let afterSeq = 0; ;) {
+      const page = await store.readAccessLog({ ...period, afterSeq, limit: pageSize });
+      accessLines.push(...page.map((entry) => `${JSON.stringify(entry)}\n`));
+      const last = page[page.length - 1];
+      if (last === undefined || page.length < pageSize) break;
+      afterSeq = last.seq;
+    }
+    const accessVerification = await store.verifyAccessLog();
+    await write('access-log.jsonl', accessLines.join(''));
+    await write('verification.json', `${JSON.stringify({ ...verification, accessLog: accessVerification, publicKey: key?.source ?? null, checkedAt: io.now().toISOString() }, null, 2)}\n`);
     if (key !== undefined) await write('public-key.pem', publicKeyPem(key.publicKey));
 
-    const files = ['consent-log.jsonl', 'erasures.jsonl', 'verification.json', ...(key === undefined ? [] : ['public-key.pem']), ...covering.map((c) => join('checkpoints', basename(c.file)))];
+    const files = ['consent-log.jsonl', 'erasures.jsonl', 'access-log.jsonl', 'verification.json', ...(key === undefined ? [] : ['public-key.pem']), ...covering.map((c) => join('checkpoints', basename(c.file)))];
     const manifest = await Promise.all(files.map(async (name) => {
       const bytes = await readFile(join(options.out, name));
       return `${sha256(bytes)}  ${name}  (${bytes.length} bytes)`;
     }));
-    const verdict = verification.ok
+    const verdict = verification.ok && accessVerification.ok
       ? `verified: the hash chain${verification.checkpoints === undefined ? ' (no public key, so no checkpoints)' : ` and ${verification.checkpoints.checked} checkpoints`}`
       : 'FAILED: see verification.json';
     await write('README.txt', [

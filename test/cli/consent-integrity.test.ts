@@ -171,12 +171,14 @@ describe('the log-integrity commands', () => {
     expect(await auditExportCommand({ config: configFile, from: '2025-03-01', to: '2025-03-31', out: outDir }, actor, out)).toBe(0);
     expect(out.text()).toMatch(/7 log entries, 0 erasures, 2 checkpoints; log verified: the hash chain and 2 checkpoints/);
     const readme = readFileSync(join(outDir, 'README.txt'), 'utf8');
-    for (const name of ['consent-log.jsonl', 'erasures.jsonl', 'verification.json', 'public-key.pem']) {
+    for (const name of ['consent-log.jsonl', 'erasures.jsonl', 'access-log.jsonl', 'verification.json', 'public-key.pem']) {
       const hash = createHash('sha256').update(readFileSync(join(outDir, name))).digest('hex');
       expect(readme).toContain(`${hash}  ${name}`);
     }
     expect(readdirSync(join(outDir, 'checkpoints'))).toHaveLength(2);
     expect(readFileSync(join(outDir, 'consent-log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(7);
+    const verification = JSON.parse(readFileSync(join(outDir, 'verification.json'), 'utf8')) as { accessLog?: { ok: boolean } };
+    expect(verification.accessLog?.ok).toBe(true);
     const accesses = await withStore((store) => store.readAccessLog({}));
     expect(accesses[accesses.length - 1]?.content).toMatchObject({ event: 'audit-export', person: null, detail: { entries: 7, erasures: 0, checkpoints: 2 } });
     await expect(auditExportCommand({ config: configFile, from: '2025-03-01', to: '2025-03-31', out: outDir }, actor, io())).rejects.toThrow(/a new or empty folder/);
