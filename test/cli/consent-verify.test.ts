@@ -26,7 +26,9 @@ describe('werkbrug consent verify', () => {
 
   beforeAll(async () => {
     redis = await testRedis();
-    writeFileSync(configFile, readFileSync('config/midden-utrecht.yaml', 'utf8').replace('embeddedDir: .werkbrug/store', `embeddedDir: ${state.storeDir}`));
+    // Store and checkpoints in this test's own folder: nothing shared with another run.
+    const region = readFileSync('config/midden-utrecht.yaml', 'utf8').replace('embeddedDir: .werkbrug/store', `embeddedDir: ${state.storeDir}`);
+    writeFileSync(configFile, `${region}\nprivacy:\n  checkpoints:\n    dir: ${join(state.dir, 'checkpoints')}\n`);
     const report = await runDemo({ configFile, env: demoEnv({ REDIS_URL: redis.url }), persons: 60, logLevel: 'warn' });
     expect(report.ok).toBe(true);
   });
