@@ -8,6 +8,7 @@ import { isWerkbrugError, WerkbrugError } from '../errors/werkbrug-error.js';
 import { accessLogRef, recordAccess } from '../privacy/access-log.js';
 import { answerAccessRequest } from '../privacy/access-request.js';
 import { readRequestBsn, refuseBsnOnCommandLine } from '../privacy/access-request-input.js';
+import { pseudonymSchema } from '../trajectory/trajectory-record.js';
 import { consentLogFormats, consentLogOutcomes, writeConsentLog, type ConsentLogFormat } from '../privacy/consent-log-query.js';
 import { parsePeriod } from '../privacy/consent-log-query-period.js';
 import type { ConsentLogContent } from '../store/store.js';
@@ -148,6 +149,10 @@ export async function accessLogVerifyCommand(configFile: string, env: NodeJS.Pro
 
 export async function accessLogListCommand(options: { config: string; from?: string; to?: string; person?: string; format?: string } & Record<string, unknown>, env: NodeJS.ProcessEnv, write = stdoutWriter()): Promise<number> {
   try {
+    refuseBsnOnCommandLine(Object.values(options).filter((v): v is string => typeof v === 'string'));
+    if (options.person !== undefined && !pseudonymSchema.safeParse(options.person).success) {
+      throw new WerkbrugError('WB_PRIVACY_INPUT_INVALID', { field: '--person', expected: 'a ps1 pseudonym (ps1:<key id>:…); never a BSN or a name' });
+    }
     const period = parsePeriod(options);
     const format = choice<ConsentLogFormat>('--format', options.format ?? 'table', consentLogFormats) ?? 'table';
     const actor = accessActor(options);

@@ -1,3 +1,4 @@
+import { pseudonymSchema } from '../trajectory/trajectory-record.js';
 import { passesElfproef } from '../stages/bsn.js';
 import type { AccessLogEntry, Store } from '../store/store.js';
 
@@ -48,6 +49,11 @@ export function containsBsnLike(text: string): boolean {
  * --authorisation, or a caller putting one in detail, is refused. Names the field, never the value.
  */
 export function assertNoClearIdentifier(event: AccessEvent): void {
+  // Whose data: a pseudonym or nothing. Anything else (a BSN typed where a pseudonym belongs)
+  // would stay in an append-only, chained table for good.
+  if (event.person !== null && !pseudonymSchema.safeParse(event.person).success) {
+    throw new Error('the access log refuses person: expected a ps1 pseudonym (never a BSN or a name)');
+  }
   const fields: [string, string | null][] = [
     ['event', event.event], ['user', event.user], ['onBehalfOf', event.onBehalfOf], ['authorisation', event.authorisation],
     // Numbers are counts; a string may be anything a caller passed on.

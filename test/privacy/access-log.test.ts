@@ -8,7 +8,8 @@ import { openTestStore, testEngines, type TestStore } from '../support/postgres.
 const engines = await testEngines();
 
 const actor = { user: 'fg-officer', onBehalfOf: 'FG ggz-altrecht', authorisation: 'AVG-15/2026-003' };
-const event = (n: number, person: string | null = `p-${n}`): AccessEvent => ({ event: 'consent-explain', person, ...actor, detail: { entries: n } });
+const pseudonymOf = (n: number): string => `ps1:test:${String(n).padStart(42, 'A')}A`;
+const event = (n: number, person: string | null = pseudonymOf(n)): AccessEvent => ({ event: 'consent-explain', person, ...actor, detail: { entries: n } });
 
 /** The hash a privacy officer recomputes from the `cl1` format comment, here over the access log. */
 function independentHash(prevHash: string, seq: number, content: Record<string, unknown>): string {
@@ -63,7 +64,7 @@ describe.each(engines)('access log on $name', (engine) => {
     const entries = await t.store.readAccessLog({});
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     for (const entry of entries) expect(entry.hash).toBe(independentHash(entry.prevHash, entry.seq, { ...entry.content }));
-    expect(entries[0]?.content).toEqual({ event: 'consent-explain', at: '2026-01-01T10:00:00.000Z', person: 'p-1', ...actor, detail: { entries: 1 } });
+    expect(entries[0]?.content).toEqual({ event: 'consent-explain', at: '2026-01-01T10:00:00.000Z', person: pseudonymOf(1), ...actor, detail: { entries: 1 } });
     expect(await t.store.verifyAccessLog()).toMatchObject({ ok: true, entries: 5, headSeq: 5, headHash: entries[4]?.hash });
   });
 
@@ -71,7 +72,7 @@ describe.each(engines)('access log on $name', (engine) => {
     await fiveEntries();
     const period = await t.store.readAccessLog({ from: '2026-01-02T00:00:00Z', to: '2026-01-04T10:00:00Z' });
     expect(period.map((e) => e.seq)).toEqual([2, 3]);
-    expect((await t.store.readAccessLog({ person: 'p-4' })).map((e) => e.seq)).toEqual([4]);
+    expect((await t.store.readAccessLog({ person: pseudonymOf(4) })).map((e) => e.seq)).toEqual([4]);
     expect((await t.store.readAccessLog({ afterSeq: 3, limit: 1 })).map((e) => e.seq)).toEqual([4]);
   });
 
@@ -108,6 +109,10 @@ describe.each(engines)('access log on $name', (engine) => {
     expect(await t.store.verifyAccessLog()).toMatchObject({ ok: true, entries: 8 });
   });
 
+  it('refuses anything but a pseudonym as whose data was accessed (a BSN typed as --person)', async () => {
+    await expect(recordAccess(t.store, { ...event(1), person: '999993653' }, new Date())).rejects.toThrow(/refuses person: expected a ps1 pseudonym/);
+  });
+
   it('refuses a BSN in the actor or the detail and stores nothing', async () => {
     await expect(recordAccess(t.store, { ...event(1), authorisation: 'request of 111222333' }, new Date())).rejects.toThrow(/refuses authorisation: it looks like a BSN/);
     await expect(recordAccess(t.store, { ...event(1), detail: { ref: '1112.22.333' } }, new Date())).rejects.toThrow(/refuses detail\.ref/);
@@ -142,12 +147,12 @@ describe.each(engines)('access-log list on $name', (engine) => {
     expect(rows[1]).toEqual({ seq: 2, ...entries[1]?.content, hash: `al1:${entries[1]?.hash ?? ''}` });
     const csv = (await list('csv')).split('\r\n');
     expect(csv[0]).toBe('seq,at,event,person,user,on_behalf_of,authorisation,detail,hash');
-    expect(csv[3]).toBe(`3,2026-01-03T10:00:00.000Z,consent-explain,p-3,fg-officer,FG ggz-altrecht,AVG-15/2026-003,entries=3; to=2026-02-01,al1:${entries[2]?.hash ?? ''}`);
+    expect(csv[3]).toBe(`3,2026-01-03T10:00:00.000Z,consent-explain,${pseudonymOf(3)},fg-officer,FG ggz-altrecht,AVG-15/2026-003,entries=3; to=2026-02-01,al1:${entries[2]?.hash ?? ''}`);
   });
 
   it('filters by person and period, and a table names who for whom under what', async () => {
-    const table = await list('table', { person: 'p-2' });
-    expect(table).toMatch(/^2\s+2026-01-02T10:00:00.000Z\s+consent-explain\s+p-2\s+fg-officer for FG ggz-altrecht under AVG-15\/2026-003$/m);
+    const table = await list('table', { person: pseudonymOf(2) });
+    expect(table).toMatch(/^2\s+2026-01-02T10:00:00.000Z\s+consent-explain\s+ps1:test:A+2A\s+fg-officer for FG ggz-altrecht under AVG-15\/2026-003$/m);
     expect(table).toMatch(/1 access\n$/);
     expect(JSON.parse(await list('json', { from: '2026-01-02T10:00:00.001Z' })) as unknown[]).toHaveLength(1);
   });
