@@ -59,6 +59,14 @@ export function buildInclusionProof(log: LogTree, entry: VerifiableEntry, checkp
 export function checkInclusionProof(proof: InclusionProof, publicKey: KeyObject | undefined): ProofCheck {
   const { entry, checkpoint } = proof;
   const steps: ProofStep[] = [];
+  // The record the proof is about must be the record the entry decided: otherwise a genuine
+  // proof for one record could be shown as the consent of another. A `seq` inside the content
+  // would be overwritten by the real one when hashing, and could show a misleading number.
+  const content = entry.content as { recordRef?: unknown; seq?: unknown } | null;
+  const aboutRecord = typeof content === 'object' && content !== null && !('seq' in content) && (proof.recordRef === null || content.recordRef === proof.recordRef);
+  steps.push(aboutRecord
+    ? { step: 'record', ok: true, detail: `entry #${entry.seq} is the decision about ${proof.recordRef}` }
+    : { step: 'record', ok: false, detail: `entry #${entry.seq} is not the decision about ${proof.recordRef} (its content names another record, or carries its own seq)` });
   const recomputed = entryHash(entry.prevHash, entry.seq, entry.content);
   steps.push(recomputed === entry.hash
     ? { step: 'entry', ok: true, detail: `entry #${entry.seq} matches its hash cl1:${entry.hash}` }

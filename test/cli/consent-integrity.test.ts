@@ -117,6 +117,13 @@ describe('the log-integrity commands', () => {
     writeFileSync(movedFile, JSON.stringify({ ...proof, leafIndex: 3, entry: { ...proof.entry, seq: 4 } }));
     expect(await consentProveCommand(undefined, { config: 'unused.yaml', check: movedFile, publicKey: join(s.dir, 'public.pem') }, actor, io())).toBe(1);
 
+    // A genuine proof relabelled as the proof of another record does not check.
+    const relabelledFile = join(s.dir, 'proof-3-relabelled.json');
+    writeFileSync(relabelledFile, JSON.stringify({ ...proof, recordRef: 'ggz-altrecht:EpisodeOfCare/someone-else/_history/1' }));
+    const relabelled = io();
+    expect(await consentProveCommand(undefined, { config: 'unused.yaml', check: relabelledFile, publicKey: join(s.dir, 'public.pem') }, actor, relabelled)).toBe(1);
+    expect(relabelled.text()).toMatch(/FAIL  record: entry #3 is not the decision about ggz-altrecht:EpisodeOfCare\/someone-else/);
+
     const otherKey = io();
     expect(await consentProveCommand(undefined, { config: 'unused.yaml', check: proofFile, publicKey: join(s.dir, 'other.pem') }, actor, otherKey)).toBe(1);
     expect(otherKey.text()).toMatch(/FAIL  signature: the checkpoint was not signed by this public key \(key id mu-cp-test\)/);
