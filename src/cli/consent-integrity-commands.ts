@@ -28,8 +28,9 @@ export function registerConsentIntegrityCommands(program: Command): void {
     .option('-c, --config <file>', 'region config file', defaultConfigFile)
     .option('--checkpoints <folder>', 'checkpoints to check against (default: privacy.checkpoints.dir), e.g. a partner\'s own copy')
     .option('--public-key <file>', 'the PEM public key of the checkpoints (default: the public half of the configured key)')
+    .option('--chain-only', 'accept a check of the hash chain alone (otherwise: exit 3 when no checkpoint could be checked)')
     .addOption(formatOption())
-    .action(async (options: { config: string; checkpoints?: string; publicKey?: string; format: string }) => {
+    .action(async (options: { config: string; checkpoints?: string; publicKey?: string; format: string; chainOnly?: boolean }) => {
       process.exitCode = await consentVerifyCommand(options);
     });
 

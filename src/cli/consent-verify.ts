@@ -5,8 +5,9 @@ import { verifyLog, type LogVerification } from '../consent/log-verification.js'
 import { outputFormat, processIo, verifyingKeyFor, withStore, type IntegrityIo } from './consent-integrity-context.js';
 
 /**
- * `werkbrug consent verify [--checkpoints <folder>] [--public-key <pem>]`: exit 0 when the hash
- * chain verifies and every checkpoint in the folder matches the log, 1 naming what does not.
+ * `werkbrug consent verify [--checkpoints <folder>] [--public-key <pem>] [--chain-only]`: exit 0
+ * when the hash chain verifies and every checkpoint in the folder matches the log, 1 naming what
+ * does not, 3 when only the chain could be checked ({@link exitChainOnly}).
  * Needs no pseudonymisation key: the chain is plain SHA-256 over canonical JSON and the
  * checkpoints are checked with a public key, so a privacy officer can run it with their own copy.
  */
@@ -16,7 +17,16 @@ export interface ConsentVerifyOptions {
   readonly checkpoints?: string;
   readonly publicKey?: string;
   readonly format?: string;
+  /** Accept a check of the hash chain alone (no checkpoint checked) as a success. */
+  readonly chainOnly?: boolean;
 }
+
+/**
+ * Exit 3: the chain verified, but no checkpoint was checked (no public key, or none in the
+ * folder). A rewritten and re-chained log passes a chain check, so this is not a success unless
+ * asked for with `--chain-only`: a deleted copy folder must not look like a clean bill.
+ */
+export const exitChainOnly = 3;
 
 function chainLine(result: LogVerification['chain']): string {
   return result.ok
@@ -47,6 +57,8 @@ export async function consentVerifyCommand(options: ConsentVerifyOptions, io: In
     const result = await verifyLog(store, dir, key?.publicKey);
     if (format === 'json') io.write(`${JSON.stringify({ ...result, publicKey: key?.source ?? null }, null, 2)}\n`);
     else io.write(chainLine(result.chain) + checkpointLines(result, key?.source, dir));
-    return result.ok ? 0 : 1;
+    if (!result.ok) return 1;
+    const checkpointsChecked = (result.checkpoints?.checked ?? 0) > 0;
+    return checkpointsChecked || options.chainOnly === true ? 0 : exitChainOnly;
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,15 @@ describe('the log-integrity commands', () => {
     const out = io();
     expect(await consentVerifyCommand({ config: configFile, publicKey: join(s.dir, 'other.pem') }, out)).toBe(1);
     expect(out.text()).toMatch(/checkpoint-6-20250302T090000\.000Z: signature: checkpoint-6-20250302T090000\.000Z was not signed by this public key \(key id mu-cp-test\)/);
+  });
+
+  it('does not call a log verified when no checkpoint could be checked (an emptied copy folder): exit 3, unless --chain-only', async () => {
+    const empty = join(s.dir, 'emptied-copies');
+    mkdirSync(empty, { recursive: true });
+    const out = io();
+    expect(await consentVerifyCommand({ config: configFile, checkpoints: empty, publicKey: join(s.dir, 'public.pem') }, out)).toBe(3);
+    expect(out.text()).toMatch(/checkpoints: none in .*emptied-copies: only the chain was checked/);
+    expect(await consentVerifyCommand({ config: configFile, checkpoints: empty, publicKey: join(s.dir, 'public.pem'), chainOnly: true }, io())).toBe(0);
   });
 
   it('prints the public key to hand to partners', () => {
