@@ -123,19 +123,32 @@ const referenceDate = `coalesce(
   END,
   to_char(coalesce(modified_at, ingested_at) AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD'))`;
 
+// A row that describes something still running: a started trajectory without an end, a job or a
+// benefit without an end, an open referral. Its person is never due: the data is still live,
+// however long ago its last version arrived (a job that lasts years without a change at the source).
+const openRow = `CASE record_kind
+    WHEN 'trajectory' THEN record #>> '{trajectory,start_date}' IS NOT NULL AND record #>> '{trajectory,end_date}' IS NULL
+    WHEN 'employment' THEN record #>> '{employment,end_date}' IS NULL
+    WHEN 'benefit' THEN record #>> '{benefit,end_date}' IS NULL
+    WHEN 'referral' THEN record #>> '{referral,status}' = 'open'
+    ELSE false
+  END`;
+
 const personRow = z.object({ person: z.string() });
 
 /**
  * Persons due for the purge of `purpose`: the latest reference date of their rows carrying it
- * (data rows; consent records only for a person who has nothing else) is on or before `cutoff`.
+ * (data rows; consent records only for a person who has nothing else) is on or before `cutoff`,
+ * and none of those rows describes something still running.
  */
 export async function loadRetentionDue(q: SqlQueryable, purpose: string, cutoff: string, limit: number): Promise<string[]> {
   const rows = parseRows(personRow, await q.query(
     `SELECT person FROM (
-       SELECT person, coalesce(max(${referenceDate}) FILTER (WHERE record_kind <> 'consent'), max(${referenceDate})) AS reference
+       SELECT person, coalesce(max(${referenceDate}) FILTER (WHERE record_kind <> 'consent'), max(${referenceDate})) AS reference,
+              bool_or(${openRow}) AS still_open
          FROM records WHERE $1 = ANY(purposes) AND person IS NOT NULL GROUP BY person
      ) AS per_person
-      WHERE reference <= $2 ORDER BY person LIMIT $3`,
+      WHERE reference <= $2 AND NOT still_open ORDER BY person LIMIT $3`,
     [purpose, cutoff, limit],
   ));
   return rows.map((row) => row.person);
