@@ -85,8 +85,6 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents)
 
     const swept = await sweepOverduePending(runtime, { runId: data.runId, partnerId: data.partnerId, consentReadable });
     if (swept.released + swept.lapsed > 0) log.info(swept, 'overdue pending records decided');
-    // Only after a run that read every stream: a person's reference date needs all their rows.
-    if (failures.length === 0) await purgeAfterSync(runtime, data.runId, log);
     const run = await runtime.store.getRun(data.runId);
     const balance = runBalance(run?.streams ?? {});
     const first = failures[0];
@@ -108,6 +106,9 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents)
     await runtime.store.finishRun(data.runId, { status, finishedAt: runtime.now().toISOString(), ...(errorCode ? { errorCode, errorMessage } : {}) });
     if (status === 'failed') log.error({ code: errorCode, failedStreams: failures.map((f) => f.stream), ...(first ? errorFields(first.error) : {}) }, 'sync run failed');
     else log.info({ streams: streams.length }, 'sync run succeeded');
+    // Only after a complete run, and only when every partner's latest run is complete: a
+    // person's reference date needs all their rows (retention-purge.ts).
+    if (status === 'succeeded') await purgeAfterSync(runtime, data.runId, log);
     return { status, failedStreams: failures.map((f) => f.stream) };
   };
 }
