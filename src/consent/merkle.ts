@@ -77,6 +77,8 @@ export class MerkleTree {
     const level = Buffer.allocUnsafe(hashes.length * 32);
     const data = Buffer.allocUnsafe(32);
     hashes.forEach((hex, i) => {
+      // A short or malformed hash would leave the previous leaf's bytes in the buffer.
+      if (!/^[0-9a-f]{64}$/.test(hex)) throw new RangeError(`entry hash ${i + 1} is not 64 lower-case hex characters`);
       data.write(hex, 'hex');
       leafHash(data).copy(level, i * 32);
     });
@@ -209,12 +211,12 @@ const isPowerOfTwo = (value: bigint): boolean => value > 0n && (value & (value -
 /**
  * RFC 9162 §2.1.4.2: true when `proof` shows that the tree of size `m` with root `firstRoot` is
  * a prefix of the tree of size `n` with root `secondRoot`. For m = n the roots must be equal and
- * the proof empty; the empty tree (m = 0) is a prefix of every tree.
+ * the proof empty; the empty tree (m = 0, whose root is SHA-256 of nothing) is a prefix of every tree.
  */
 export function verifyConsistency(m: number, n: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: readonly Uint8Array[]): boolean {
   if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || m > n) return false;
   if (!isHash(firstRoot) || !isHash(secondRoot) || !proof.every(isHash)) return false;
-  if (m === 0) return proof.length === 0;
+  if (m === 0) return proof.length === 0 && Buffer.from(firstRoot).equals(emptyRoot);
   if (m === n) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
   if (proof.length === 0) return false;
   const path = isPowerOfTwo(BigInt(m)) ? [firstRoot, ...proof] : [...proof];

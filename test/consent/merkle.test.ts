@@ -121,7 +121,8 @@ describe('consistencyProof and verifyConsistency', () => {
         const first = roots[m] as Buffer;
         const second = roots[n] as Buffer;
         expect(verifyConsistency(m, n, first, second, proof)).toBe(true);
-        if (m > 0) expect(verifyConsistency(m, n, flip(first), second, proof)).toBe(false);
+        // m = 0 too: only the empty tree's root is a prefix of everything, not any root.
+        expect(verifyConsistency(m, n, flip(first), second, proof)).toBe(false);
         if (m > 0) expect(verifyConsistency(m, n, first, flip(second), proof)).toBe(false);
         proof.forEach((_, p) => {
           const bent = proof.map((h, q) => (q === p ? flip(h) : h));
