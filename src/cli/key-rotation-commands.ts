@@ -42,11 +42,13 @@ export async function rotationSweepCommand(configFile: string, env: NodeJS.Proce
   const boot = await bootstrap({ configFile, env, requirePartnerTokens: true });
   try {
     const { runtime } = boot;
+    // The sweep reads every followed person's BSN (in memory): on record like any access, and
+    // before it happens, so a sweep that fails half-way is on record too. The outcome follows.
+    await recordAccess(runtime.store, { event: 'rotation-sweep', person: null, ...actor, detail: { phase: 'start' } }, runtime.now());
     const result = await sweepRotation(runtime, runtime.logger.child({ command: 'privacy rotation sweep' }));
-    // The sweep reads every followed person's BSN (in memory): on record like any access.
     await recordAccess(runtime.store, {
       event: 'rotation-sweep', person: null, ...actor,
-      detail: { previousKeyId: result.previousKeyId, currentKeyId: result.currentKeyId, followed: result.followed, relinked: result.relinked, remainingUnderPrevious: result.remainingUnderPrevious },
+      detail: { phase: 'done', previousKeyId: result.previousKeyId, currentKeyId: result.currentKeyId, followed: result.followed, relinked: result.relinked, remainingUnderPrevious: result.remainingUnderPrevious },
     }, runtime.now());
     process.stdout.write(formatSweep(result));
     return result.failedSources.length === 0 ? 0 : 1;
