@@ -34,6 +34,12 @@ function chainLine(result: LogVerification['chain']): string {
     : `consent log FAILED verification at entry #${result.firstBadSeq}: ${result.problem}: ${result.detail}\n`;
 }
 
+function accessLogLine(result: LogVerification['accessLog']): string {
+  return result.ok
+    ? `access log verified: ${result.entries} entries, head #${result.headSeq} al1:${result.headHash}\n`
+    : `access log FAILED verification at entry #${result.firstBadSeq}: ${result.problem}: ${result.detail}\n`;
+}
+
 function checkpointLines(result: LogVerification, keySource: string | undefined, dir: string): string {
   const checked = result.checkpoints;
   if (checked === undefined) return `checkpoints NOT checked: no public key (pass --public-key <file>, or set the checkpoint key variables); only the chain was checked\n`;
@@ -56,7 +62,7 @@ export async function consentVerifyCommand(options: ConsentVerifyOptions, io: In
     const key = verifyingKeyFor(config, options.publicKey, io.env);
     const result = await verifyLog(store, dir, key?.publicKey);
     if (format === 'json') io.write(`${JSON.stringify({ ...result, publicKey: key?.source ?? null }, null, 2)}\n`);
-    else io.write(chainLine(result.chain) + checkpointLines(result, key?.source, dir));
+    else io.write(chainLine(result.chain) + accessLogLine(result.accessLog) + checkpointLines(result, key?.source, dir));
     if (!result.ok) return 1;
     const checkpointsChecked = (result.checkpoints?.checked ?? 0) > 0;
     return checkpointsChecked || options.chainOnly === true ? 0 : exitChainOnly;

@@ -20,7 +20,7 @@ import { verifyConsistency } from './merkle.js';
  *     consistency proof from the log between the two): the log was rewritten after the older
  *     one was signed, and signed again since.
  */
-export type CheckpointProblem = 'signature' | 'beyond-log' | 'root-mismatch' | 'chain-head-mismatch' | 'inconsistent' | 'unreadable';
+export type CheckpointProblem = 'signature' | 'beyond-log' | 'root-mismatch' | 'chain-head-mismatch' | 'inconsistent' | 'unreadable' | 'access-log-mismatch';
 
 export interface CheckpointFinding {
   readonly problem: CheckpointProblem;
@@ -47,12 +47,31 @@ export interface CheckpointsVerification {
 const name = (file: string): string => basename(file, '.json');
 const short = (hash: string): string => `${hash.slice(0, 12)}…`;
 
-function findingsFor(entry: CheckpointFile, log: LogTree, publicKey: KeyObject): CheckpointFinding[] {
+/**
+ * The access log against the head a checkpoint signed: the entry at `size` must still have that
+ * hash (an empty log's head is 64 zeros). `accessHashes[i]` is the hash of access-log entry i + 1.
+ */
+function accessLogFinding(entry: CheckpointFile, accessHashes: readonly string[] | undefined): CheckpointFinding | undefined {
+  const signed = entry.checkpoint.accessLog;
+  if (signed === undefined || accessHashes === undefined) return undefined;
+  if (signed.size > accessHashes.length) {
+    return { problem: 'access-log-mismatch', detail: `${name(entry.file)} covers ${signed.size} access-log entries, but the access log has ${accessHashes.length}: entries were cut off or removed` };
+  }
+  const head = signed.size === 0 ? '0'.repeat(64) : accessHashes[signed.size - 1];
+  if (head !== signed.head) {
+    return { problem: 'access-log-mismatch', detail: `access-log entry ${signed.size} has hash al1:${short(head ?? '')}, but ${name(entry.file)} signed al1:${short(signed.head)}: the access log was rewritten` };
+  }
+  return undefined;
+}
+
+function findingsFor(entry: CheckpointFile, log: LogTree, publicKey: KeyObject, accessHashes?: readonly string[]): CheckpointFinding[] {
   const { checkpoint } = entry;
   const findings: CheckpointFinding[] = [];
   if (!checkpointSignedBy(checkpoint, publicKey)) {
     findings.push({ problem: 'signature', detail: `${name(entry.file)} was not signed by this public key (key id ${checkpoint.keyId}), or was changed after signing` });
   }
+  const access = accessLogFinding(entry, accessHashes);
+  if (access !== undefined) findings.push(access);
   const size = log.hashes.length;
   if (checkpoint.treeSize > size) {
     findings.push({ problem: 'beyond-log', detail: `${name(entry.file)} covers ${checkpoint.treeSize} entries, but the log has ${size}: entries ${size + 1}–${checkpoint.treeSize} are missing (cut off the end, or removed)` });
@@ -80,12 +99,12 @@ function consistencyFinding(older: CheckpointFile, newer: CheckpointFile, log: L
 }
 
 /** Checks every checkpoint (oldest first, as `readCheckpointFolder` gives them) against `log`. */
-export function verifyCheckpoints(log: LogTree, checkpoints: readonly CheckpointFile[], unreadable: readonly UnreadableCheckpoint[], publicKey: KeyObject): CheckpointsVerification {
+export function verifyCheckpoints(log: LogTree, checkpoints: readonly CheckpointFile[], unreadable: readonly UnreadableCheckpoint[], publicKey: KeyObject, accessHashes?: readonly string[]): CheckpointsVerification {
   const results: CheckpointResult[] = unreadable.map((u) => ({
     file: u.file, treeSize: null, time: null, keyId: null, ok: false, findings: [{ problem: 'unreadable', detail: u.problem }],
   }));
   checkpoints.forEach((entry, i) => {
-    const findings = findingsFor(entry, log, publicKey);
+    const findings = findingsFor(entry, log, publicKey, accessHashes);
     const previous = i > 0 ? checkpoints[i - 1] : undefined;
     // Only against a newer checkpoint that still matches the log does a failed proof add something:
     // the log was rewritten after the older one was signed, and then signed again.

@@ -66,6 +66,12 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
     throw new WerkbrugError('WB_CONSENT_LOG_BROKEN', { detail: `no checkpoint signed: the log changed while it was read (head #${chain.headSeq}, read ${treeSize} entries)` });
   }
 
+  // The access log is signed along (its head), so it is protected like the consent log.
+  const access = await store.verifyAccessLog();
+  if (!access.ok) {
+    throw new WerkbrugError('WB_CONSENT_LOG_BROKEN', { detail: `no checkpoint signed: the access log fails verification at entry #${access.firstBadSeq} (${access.problem})` });
+  }
+
   const folder = await readCheckpointFolder(settings.dir);
   const last = latestCheckpoint(folder)?.checkpoint;
   if (last !== undefined) {
@@ -87,6 +93,7 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
     chainHead,
     time: options.now.toISOString(),
     keyId: key.keyId,
+    accessLog: { size: access.headSeq, head: access.headHash },
   }, key.privateKey);
   const file = await writeCheckpointFile(settings.dir, checkpoint);
   logger.info({ treeSize, keyId: key.keyId, file }, 'checkpoint written');

@@ -28,6 +28,12 @@ export const checkpointSchema = z.strictObject({
   chainHead: hex64,
   time: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'a UTC time (…Z)'),
   keyId: z.string().min(1).max(64),
+  /**
+   * The NEN 7513 access log's chain at signing time (entries and head hash), so the access log is
+   * protected like the consent log: a rewritten or truncated access log no longer matches.
+   * Absent in checkpoints written before it was added.
+   */
+  accessLog: z.strictObject({ size: z.number().int().min(0), head: hex64 }).optional(),
   signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 Ed25519 signature (64 bytes)'),
 });
 
@@ -45,6 +51,7 @@ export function signCheckpoint(body: UnsignedCheckpoint, privateKey: KeyObject):
   const unsigned: UnsignedCheckpoint = {
     format: body.format, region: body.region, treeSize: body.treeSize, rootHash: body.rootHash,
     chainHead: body.chainHead, time: body.time, keyId: body.keyId,
+    ...(body.accessLog !== undefined ? { accessLog: { size: body.accessLog.size, head: body.accessLog.head } } : {}),
   };
   return { ...unsigned, signature: sign(null, signedBytes(unsigned), privateKey).toString('base64') };
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parsePublicKey } from '../../src/consent/checkpoint.js';
 import { writeCheckpoint, type WriteCheckpointOptions } from '../../src/consent/checkpoint-writer.js';
 import { verifyLog } from '../../src/consent/log-verification.js';
+import { recordAccess } from '../../src/privacy/access-log.js';
 import { chainEntries, genesisHead } from '../../src/consent/consent-log-chain.js';
 import { openTestStore, testEngines, type TestStore } from '../support/postgres.js';
 import { decisionEntry } from '../store/store-fixtures.js';
@@ -101,6 +102,29 @@ describe.each(engines)('checkpoints against the store on $name', (engine) => {
     const atPartner = await verifyLog(t.store, join(s.dir, 'fg-ggz'), publicKey);
     expect(atPartner.checkpoints?.results.map((r) => [r.treeSize, r.findings.map((f) => f.problem)])).toEqual([[8, ['root-mismatch', 'chain-head-mismatch']], [10, ['inconsistent']]]);
     expect(atPartner.checkpoints?.results[1]?.findings[0]?.detail).toMatch(/does not extend checkpoint-8-.*rewritten between 2025-03-02T09:00:00.000Z and 2025-03-03T09:00:00.000Z/);
+  });
+
+  it('signs the access log along, and finds it rewritten or cut off behind the trigger\'s back', async () => {
+    const actor = { user: 'fg-test', onBehalfOf: null, authorisation: null };
+    await recordAccess(t.store, { event: 'consent-explain', person: null, ...actor }, new Date('2025-03-02T08:30:00Z'));
+    await recordAccess(t.store, { event: 'consent-log', person: null, ...actor }, new Date('2025-03-02T08:31:00Z'));
+    await append(1, 3);
+    const written = await writeCheckpoint(options());
+    expect(written).toMatchObject({ written: true, checkpoint: { accessLog: { size: 2 } } });
+    expect((await verify()).checkpoints?.ok).toBe(true);
+    await t.sql.exec('ALTER TABLE access_log DISABLE TRIGGER USER');
+    // An edit of one entry breaks the access log's own chain.
+    await t.sql.query(`UPDATE access_log SET content = jsonb_set(content, '{user}', '"someone-else"') WHERE seq = 2`);
+    const edited = await verify();
+    expect(edited.ok).toBe(false);
+    expect(edited.accessLog).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'changed' });
+    // Rewritten consistently (hashes recomputed, head moved): only the signed head finds it.
+    await t.sql.query(`UPDATE access_log SET hash = repeat('a', 64) WHERE seq = 2`);
+    await t.sql.query(`UPDATE access_log_head SET hash = repeat('a', 64)`);
+    const rewritten = await verify();
+    expect(rewritten.checkpoints?.results[0]?.findings.map((f) => f.problem)).toContain('access-log-mismatch');
+    await t.sql.query('DELETE FROM access_log WHERE seq = 2');
+    expect((await verify()).checkpoints?.results[0]?.findings.find((f) => f.problem === 'access-log-mismatch')?.detail).toMatch(/covers 2 access-log entries, but the access log has 1/);
   });
 
   it('finds a truncated tail that took the head with it', async () => {
