@@ -1,60 +1,23 @@
 import { z } from 'zod';
+import { readSandboxEnv, recordCounts, runSandboxProcess, sandboxNumber } from '../../../src/sandbox/sandbox-process.js';
 import { startGgzSandbox } from './server.js';
 
 /**
  * `tsx connectors/ggz-fhir/sandbox/main.ts`: the ggz sandbox as a process, configured from the
- * environment (`partners/README.md` §2.1, `partners/ggz-fhir-r4.md` §5.1 and §8). Prints the URL
- * once listening; stops on SIGINT or SIGTERM. An invalid variable stops it with exit code 2,
- * naming the variable.
+ * environment (`partners/README.md` §2.1, `partners/ggz-fhir-r4.md` §5.1 and §8): the common
+ * `SANDBOX_*` variables plus `SANDBOX_CONSENT_BASE` and `SANDBOX_PAGING_TTL_SECONDS`.
  */
-const number = z.string().regex(/^[0-9]+$/, 'a whole number').transform(Number);
-const envSchema = z.object({
-  SANDBOX_PORT: number.optional(),
-  SANDBOX_HOST: z.string().min(1).optional(),
-  SANDBOX_TOKEN: z.string().min(1).optional(),
-  SANDBOX_CONTROL_TOKEN: z.string().min(1).optional(),
-  SANDBOX_SCENARIO: z.enum(['default', 'edge-cases', 'volume']).optional(),
-  SANDBOX_SEED: number.optional(),
-  SANDBOX_PERSONS: number.optional(),
-  SANDBOX_FIXTURES: z.string().min(1).optional(),
+const { common, vars } = readSandboxEnv('ggz sandbox', {
   SANDBOX_CONSENT_BASE: z.string().min(1).optional(),
-  SANDBOX_PAGING_TTL_SECONDS: number.optional(),
-  SANDBOX_NOW: z.string().min(1).optional(),
+  SANDBOX_PAGING_TTL_SECONDS: sandboxNumber.optional(),
 });
 
-const env = envSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([name, value]) => name.startsWith('SANDBOX_') && value !== '')));
-if (!env.success) {
-  for (const issue of env.error.issues) process.stderr.write(`ggz sandbox: ${issue.path.join('.')}: ${issue.message}\n`);
-  process.exit(2);
-}
-const vars = env.data;
-
-try {
-  const sandbox = await startGgzSandbox({
-    ...(vars.SANDBOX_PORT === undefined ? {} : { port: vars.SANDBOX_PORT }),
-    ...(vars.SANDBOX_HOST ? { host: vars.SANDBOX_HOST } : {}),
-    ...(vars.SANDBOX_TOKEN ? { token: vars.SANDBOX_TOKEN } : {}),
-    ...(vars.SANDBOX_CONTROL_TOKEN ? { controlToken: vars.SANDBOX_CONTROL_TOKEN } : {}),
-    ...(vars.SANDBOX_SCENARIO ? { scenario: vars.SANDBOX_SCENARIO } : {}),
-    ...(vars.SANDBOX_SEED === undefined ? {} : { seed: vars.SANDBOX_SEED }),
-    ...(vars.SANDBOX_PERSONS === undefined ? {} : { persons: vars.SANDBOX_PERSONS }),
-    ...(vars.SANDBOX_FIXTURES ? { fixturesDir: vars.SANDBOX_FIXTURES } : {}),
-    ...(vars.SANDBOX_CONSENT_BASE ? { consentBase: vars.SANDBOX_CONSENT_BASE } : {}),
-    ...(vars.SANDBOX_PAGING_TTL_SECONDS === undefined ? {} : { pagingTtlSeconds: vars.SANDBOX_PAGING_TTL_SECONDS }),
-    ...(vars.SANDBOX_NOW ? { now: vars.SANDBOX_NOW } : {}),
-  });
-  const health = sandbox.health();
-  const records = typeof health.records === 'object' && health.records !== null ? Object.entries(health.records) : [];
-  const counts = records.map(([type, count]) => `${type} ${String(count)}`).join(', ');
-  process.stdout.write(`ggz FHIR sandbox listening on ${sandbox.baseUrl} (scenario ${String(health.scenario)}: ${counts})\n`);
-  if (sandbox.consentBaseUrl) process.stdout.write(`consent service at ${sandbox.consentBaseUrl}\n`);
-  process.stdout.write(`control API at ${sandbox.url}/__control (Authorization: Bearer <SANDBOX_CONTROL_TOKEN>)\n`);
-  const stop = (): void => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : 'ggz sandbox failed to start'}\n`);
-  process.exit(2);
-}
+await runSandboxProcess('ggz sandbox', () => startGgzSandbox({
+  ...common,
+  ...(vars.SANDBOX_CONSENT_BASE ? { consentBase: vars.SANDBOX_CONSENT_BASE } : {}),
+  ...(vars.SANDBOX_PAGING_TTL_SECONDS === undefined ? {} : { pagingTtlSeconds: vars.SANDBOX_PAGING_TTL_SECONDS }),
+}), (sandbox) => [
+  `ggz FHIR sandbox listening on ${sandbox.baseUrl} (scenario ${String(sandbox.health().scenario)}: ${recordCounts(sandbox.health())})`,
+  ...(sandbox.consentBaseUrl ? [`consent service at ${sandbox.consentBaseUrl}`] : []),
+  `control API at ${sandbox.url}/__control (Authorization: Bearer <SANDBOX_CONTROL_TOKEN>)`,
+]);
