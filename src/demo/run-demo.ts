@@ -7,7 +7,7 @@ import { evictionPolicy, openQueues } from '../../jobs/queues.js';
 import { bootstrap, stateDir } from '../cli/bootstrap.js';
 import type { Config } from '../config/schema.js';
 import { latestCheckpoint, readCheckpointFolder } from '../consent/checkpoint-folder.js';
-import { runSync } from '../pipeline/run-sync.js';
+import { checkpointAfterSync, runSync } from '../pipeline/run-sync.js';
 import { startWorkers } from '../pipeline/workers.js';
 import type { ChainVerification, QuarantineItem, Store, SyncRun } from '../store/store.js';
 import { connectRedis } from '../support/redis-connection.js';
@@ -118,6 +118,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     const partnerIds = runtime.config.partners.filter((p) => !p.paused).map((p) => p.id);
     const runs = await runSync(runtime, queues, partnerIds, 'demo');
+    // A signed checkpoint of the consent log, with the demo's own key (said here, not logged).
+    const signed = await checkpointAfterSync(runtime, true, runtime.logger.child({}, { level: 'error' }));
+    if (signed?.written && signed.keyNote) { notes.push(signed.keyNote); say(`werkbrug demo: ${signed.keyNote}`); }
     const verification = await runtime.store.verifyConsentLog();
     const quarantine = (await Promise.all(runs.map((run) => runtime.store.listQuarantine({ runId: run.runId, limit: 100_000 })))).flat();
     const ok = runs.length === partnerIds.length && runs.every((run) => run.status === 'succeeded') && verification.ok;

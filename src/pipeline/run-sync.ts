@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { QueueSet } from '../../jobs/queues.js';
 import type { SyncJobData, SyncResult } from '../../jobs/sync.js';
 import type { NewSyncRun, SyncRun } from '../store/store.js';
-import { writeCheckpoint } from '../consent/checkpoint-writer.js';
+import type { Logger } from 'pino';
+import { writeCheckpoint, type WriteCheckpointResult } from '../consent/checkpoint-writer.js';
 import { errorFields } from '../logging/logger.js';
 import { bindPartner, type Runtime } from './runtime.js';
 
@@ -53,7 +54,8 @@ export async function runSync(runtime: Runtime, queues: QueueSet, partnerIds: re
       }
     }));
   }
-  await checkpointAfterSync(runtime, trigger === 'demo');
+  // The demo writes its own checkpoint, to say where its demo key is (run-demo.ts).
+  if (trigger !== 'demo') await checkpointAfterSync(runtime, false);
   const runs = await Promise.all(partnerIds.map((partnerId) => runtime.store.getRun(runIds.get(partnerId) ?? '')));
   return runs.filter((run): run is SyncRun => run !== undefined);
 }
@@ -65,16 +67,18 @@ export async function runSync(runtime: Runtime, queues: QueueSet, partnerIds: re
  * checkpoint can be written later with `werkbrug consent checkpoint`). A checkpoint that cannot
  * be written never undoes a stored sync: it is logged as an error for operations.
  */
-export async function checkpointAfterSync(runtime: Runtime, demo: boolean): Promise<void> {
+export async function checkpointAfterSync(runtime: Runtime, demo: boolean, logger: Logger = runtime.logger): Promise<WriteCheckpointResult | undefined> {
   const keyEnv = runtime.config.privacy.checkpoints.keyEnv;
   if (!demo && !runtime.env[keyEnv]) {
-    runtime.logger.warn({ variable: keyEnv }, 'no checkpoint signing key in the environment: no signed checkpoint of the consent log was written');
-    return;
+    logger.warn({ variable: keyEnv }, 'no checkpoint signing key in the environment: no signed checkpoint of the consent log was written');
+    return undefined;
   }
   try {
-    const result = await writeCheckpoint({ store: runtime.store, config: runtime.config, env: runtime.env, now: runtime.now(), logger: runtime.logger, demo });
-    if (result.written) runtime.logger.info({ treeSize: result.checkpoint.treeSize, file: result.file }, 'consent log checkpoint written');
+    const result = await writeCheckpoint({ store: runtime.store, config: runtime.config, env: runtime.env, now: runtime.now(), logger, demo });
+    if (result.written) logger.info({ treeSize: result.checkpoint.treeSize, file: result.file }, 'consent log checkpoint written');
+    return result;
   } catch (error) {
-    runtime.logger.error({ ...errorFields(error) }, 'consent log checkpoint could not be written');
+    logger.error({ ...errorFields(error) }, 'consent log checkpoint could not be written');
+    return undefined;
   }
 }
