@@ -2,8 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestBatch, IngestResult } from '../../src/pipeline/ingest-batch.js';
 import { runBalance } from '../../src/pipeline/run-balance.js';
 import {
-  cleanBaseline, failingTransactions, partnerId, PipelineHarness, type Baseline, type HarnessOptions, type TransactionFaults,
+  cleanBaseline, partnerId, PipelineHarness, type Baseline, type HarnessOptions,
 } from '../support/pipeline-harness.js';
+import { failingTransactions, type TransactionFaults } from '../support/failing-store.js';
 
 /**
  * Brief, invariant 5, on werkbrug's own side: a crash inside the ingest transaction, a Redis that
