@@ -7,6 +7,7 @@ import type { GemeenteState } from './gemeente-state.js';
 import { groundTruth } from './ground-truth.js';
 import { headElements, objectAttrs, type ObjectKey } from './objects.js';
 import { pw, stuf, type XNode } from './xml-node.js';
+import { canariesSchema, scenarioSchema } from '../../../src/sandbox/sandbox-options.js';
 
 /**
  * The gemeente side of `/__control` (`partners/README.md` §3, spec §9): a reset reloads the
@@ -16,16 +17,6 @@ import { pw, stuf, type XNode } from './xml-node.js';
  * mutatiesoort, the identificatie and `tijdstipRegistratie` (the clock); the rest of the body is
  * served as given. Extra routes: `GET ground-truth`, `GET edge-cases`.
  */
-export const scenarioSchema = z.enum(['default', 'edge-cases', 'volume']);
-
-export const canariesSchema = z.strictObject({
-  names: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  bsns: z.array(z.string().min(1).max(20)).max(1000).optional(),
-  addresses: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  birthDates: z.array(z.string().min(1).max(20)).max(1000).optional(),
-  notes: z.array(z.string().min(1).max(10_000)).max(100).optional(),
-});
-
 export const resetSchema = z.strictObject({
   scenario: scenarioSchema.optional(),
   seed: z.number().int().min(0).max(4_294_967_295).optional(),

@@ -8,13 +8,14 @@ import { PW_NS, SERVICE_PATH, STUF_NS, type Entiteittype } from '../stuf-names.j
 import type { Canaries } from './canary-plans.js';
 import { DEFAULT_PERSONS, type Scenario } from './caseload.js';
 import type { EdgeCase } from './edge-cases.js';
-import { canariesSchema, gemeenteControl, scenarioSchema } from './gemeente-control.js';
+import { gemeenteControl } from './gemeente-control.js';
 import { GemeenteState } from './gemeente-state.js';
 import { groundTruth, type GemeenteGroundTruth } from './ground-truth.js';
 import { gemeentePartner, partnerIds } from './partners.js';
 import { stufWireFormat } from './soap-answers.js';
 import { createStufHandler } from './stuf-handler.js';
 import { renderNode, standardStyle } from './xml-node.js';
+import { parseSandboxOptions, sandboxOptionShape } from '../../../src/sandbox/sandbox-options.js';
 
 /**
  * The gemeente StUF sandbox: a real HTTP server (node:http) that plays one gemeente partner's
@@ -79,29 +80,16 @@ export interface GemeenteSandbox {
 }
 
 const optionsSchema = z.strictObject({
+  ...sandboxOptionShape,
   partner: z.enum(partnerIds).default('gem-utrecht'),
-  port: z.number().int().min(0).max(65_535).default(0),
-  host: z.string().min(1).default('127.0.0.1'),
-  token: z.string().min(1).default('sandbox'),
-  controlToken: z.string().min(1).default('control'),
-  scenario: scenarioSchema.default('default'),
-  seed: z.number().int().min(0).max(4_294_967_295).default(42),
-  persons: z.number().int().min(0).max(1_000_000).optional(),
-  fixturesDir: z.string().min(1).optional(),
   empty: z.boolean().default(false),
-  now: z.iso.datetime({ offset: true }).optional(),
-  canaries: canariesSchema.optional(),
 });
 
 // Every shared fault but FHIR's expire-paging.
 const STUF_FAULTS: ReadonlySet<FaultType> = new Set(faultTypes.filter((type) => type !== 'expire-paging'));
 
 export async function startGemeenteSandbox(options: GemeenteSandboxOptions = {}): Promise<GemeenteSandbox> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new Error(`gemeente sandbox: invalid options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
-  const settings = parsed.data;
+  const settings = parseSandboxOptions('gemeente sandbox', optionsSchema, options);
   const partner = gemeentePartner(settings.partner);
   const clock = new VirtualClock(settings.now);
   const initial = {

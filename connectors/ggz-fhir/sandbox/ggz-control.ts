@@ -5,6 +5,7 @@ import { isJsonObject } from './fhir-json.js';
 import { groundTruth } from './ground-truth.js';
 import type { GgzState, LoadRequest } from './ggz-state.js';
 import { deletionVersion, jsonVersion } from './json-version.js';
+import { canariesSchema, scenarioSchema } from '../../../src/sandbox/sandbox-options.js';
 
 /**
  * The ggz side of `/__control` (`partners/README.md` §3): what a reset loads, how a FHIR resource
@@ -15,16 +16,6 @@ import { deletionVersion, jsonVersion } from './json-version.js';
  * - `POST /__control/paging {"nextOrigin":…,"pageSize":…}` serves E26 and E29 (null switches off);
  * - `GET /__control/ground-truth` and `GET /__control/edge-cases` for out-of-process tests.
  */
-export const canariesSchema = z.strictObject({
-  names: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  bsns: z.array(z.string().min(1).max(20)).max(1000).optional(),
-  addresses: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  birthDates: z.array(z.string().min(1).max(20)).max(1000).optional(),
-  notes: z.array(z.string().min(1).max(10_000)).max(100).optional(),
-});
-
-export const scenarioSchema = z.enum(['default', 'edge-cases', 'volume']);
-
 export const resetSchema = z.strictObject({
   scenario: scenarioSchema.optional(),
   seed: z.number().int().min(0).max(4_294_967_295).optional(),

@@ -8,9 +8,10 @@ import { DEFAULT_PERSONS, type Scenario } from './caseload.js';
 import type { EdgeCase } from './edge-cases.js';
 import { createFhirHandler } from './fhir-handler.js';
 import { ggzWireFormat } from './fhir-json.js';
-import { canariesSchema, ggzControl, scenarioSchema } from './ggz-control.js';
+import { ggzControl } from './ggz-control.js';
 import { GgzState } from './ggz-state.js';
 import { groundTruth, type GgzGroundTruth } from './ground-truth.js';
+import { parseSandboxOptions, sandboxOptionShape } from '../../../src/sandbox/sandbox-options.js';
 
 /**
  * The ggz FHIR R4 sandbox: a real HTTP server (node:http) that plays the ggz EPD of
@@ -70,28 +71,15 @@ export interface GgzSandbox {
 }
 
 const optionsSchema = z.strictObject({
-  port: z.number().int().min(0).max(65_535).default(0),
-  host: z.string().min(1).default('127.0.0.1'),
-  token: z.string().min(1).default('sandbox'),
-  controlToken: z.string().min(1).default('control'),
-  scenario: scenarioSchema.default('default'),
-  seed: z.number().int().min(0).max(4_294_967_295).default(42),
-  persons: z.number().int().min(0).max(1_000_000).optional(),
-  fixturesDir: z.string().min(1).optional(),
+  ...sandboxOptionShape,
   consentBase: z.string().regex(/^(\/[A-Za-z0-9_-]+)+$/, 'a path such as /consent/fhir').refine((path) => path !== '/fhir' && !path.startsWith('/__control'), 'not /fhir or /__control').optional(),
   pagingTtlSeconds: z.number().int().min(1).max(86_400).default(600),
-  now: z.iso.datetime({ offset: true }).optional(),
-  canaries: canariesSchema.optional(),
 });
 
 const FHIR_FAULTS: ReadonlySet<FaultType> = new Set(faultTypes.filter((type) => type !== 'soap-fault' && type !== 'xml-doctype' && type !== 'stuf-empty-vervolg'));
 
 export async function startGgzSandbox(options: GgzSandboxOptions = {}): Promise<GgzSandbox> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new Error(`ggz sandbox: invalid options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
-  const settings = parsed.data;
+  const settings = parseSandboxOptions('ggz sandbox', optionsSchema, options);
   const clock = new VirtualClock(settings.now);
   const initial = {
     scenario: settings.scenario,

@@ -8,9 +8,10 @@ import { uwvWireFormat } from './envelope.js';
 import { groundTruth, type UwvGroundTruth } from './ground-truth.js';
 import type { Period } from './sandbox-dates.js';
 import { createSuwiHandler } from './suwi-handler.js';
-import { canariesSchema, scenarioSchema, uwvControl } from './uwv-control.js';
+import { uwvControl } from './uwv-control.js';
 import { DEFAULT_PERSONS, UwvState, type Scenario } from './uwv-state.js';
 import type { Canaries } from '../../../src/sandbox/index.js';
+import { parseSandboxOptions, sandboxOptionShape } from '../../../src/sandbox/sandbox-options.js';
 
 /**
  * The UWV Suwinet sandbox: a real HTTP server (node:http) that plays the two SuwiML services of
@@ -62,27 +63,14 @@ export interface UwvSandbox {
 }
 
 const optionsSchema = z.strictObject({
-  port: z.number().int().min(0).max(65_535).default(0),
-  host: z.string().min(1).default('127.0.0.1'),
-  token: z.string().min(1).default('sandbox'),
-  controlToken: z.string().min(1).default('control'),
-  scenario: scenarioSchema.default('default'),
-  seed: z.number().int().min(0).max(4_294_967_295).default(42),
-  persons: z.number().int().min(0).max(1_000_000).optional(),
-  fixturesDir: z.string().min(1).optional(),
-  now: z.iso.datetime({ offset: true }).optional(),
-  canaries: canariesSchema.optional(),
+  ...sandboxOptionShape,
 });
 
 // Paging faults make no sense for per-BSN questions.
 const UWV_FAULTS: ReadonlySet<FaultType> = new Set(faultTypes.filter((type) => type !== 'expire-paging'));
 
 export async function startUwvSandbox(options: UwvSandboxOptions = {}): Promise<UwvSandbox> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new Error(`uwv sandbox: invalid options: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
-  const settings = parsed.data;
+  const settings = parseSandboxOptions('uwv sandbox', optionsSchema, options);
   const clock = new VirtualClock(settings.now);
   const initial = {
     scenario: settings.scenario,

@@ -4,6 +4,7 @@ import { childElement, parseXml, XmlError, type XmlElement } from '../../../src/
 import { groundTruth } from './ground-truth.js';
 import type { ServedPerson, ServiceAnswerPlan } from './served.js';
 import { DEFAULT_PERSONS, type LoadRequest, type Scenario, type UwvState } from './uwv-state.js';
+import { canariesSchema, scenarioSchema } from '../../../src/sandbox/sandbox-options.js';
 
 /**
  * The UWV side of `/__control` (`partners/README.md` §3, spec §9):
@@ -16,16 +17,6 @@ import { DEFAULT_PERSONS, type LoadRequest, type Scenario, type UwvState } from 
  * - `DELETE /__control/records/ClientSuwi/{bsn}`: the person becomes unknown (NietsGevonden).
  * - `GET /__control/ground-truth[?from=&to=]` and `GET /__control/edge-cases`.
  */
-export const canariesSchema = z.strictObject({
-  names: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  bsns: z.array(z.string().min(1).max(20)).max(1000).optional(),
-  addresses: z.array(z.string().min(1).max(200)).max(1000).optional(),
-  birthDates: z.array(z.string().min(1).max(20)).max(1000).optional(),
-  notes: z.array(z.string().min(1).max(10_000)).max(100).optional(),
-});
-
-export const scenarioSchema = z.enum(['default', 'edge-cases', 'volume']);
-
 export const resetSchema = z.strictObject({
   scenario: scenarioSchema.optional(),
   seed: z.number().int().min(0).max(4_294_967_295).optional(),
