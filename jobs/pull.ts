@@ -22,6 +22,17 @@ export const pullJobSchema = z.strictObject({
   partnerId: z.string().min(1).max(40),
   stream: z.string().min(1).max(60),
   consentReadable: z.boolean(),
+  /** A replay, back-fill window or release (jobs/sync.ts works it out from the run's scope). */
+  scope: z.strictObject({
+    /** The cursors row this pull reads and advances: `<stream>@<scope key>`, never the stream's own. */
+    cursorKey: z.string().min(1).max(140),
+    /** Where to start when `cursorKey` has no cursor stored yet; null: from the beginning. */
+    start: z.record(z.string(), z.unknown()).nullable(),
+    /** Stop at this cursor (PullContext.until); absent: up to now. */
+    until: z.record(z.string(), z.unknown()).optional(),
+    /** Per-person sources: ask about this period only (ISO dates, inclusive). */
+    period: z.strictObject({ from: z.iso.date(), to: z.iso.date() }).optional(),
+  }).optional(),
 });
 export type PullJobData = z.infer<typeof pullJobSchema>;
 

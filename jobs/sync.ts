@@ -18,7 +18,26 @@ import type { PullJobData } from './pull.js';
  * + refused + pending + absorbed, per stream.
  */
 export const syncQueue = queueNames.sync;
-export const syncJobSchema = z.strictObject({ runId: z.string().min(1).max(80), partnerId: z.string().min(1).max(40) });
+const cursorSchema = z.record(z.string(), z.unknown());
+/** A replay, a back-fill window or a quarantine release (`src/store/operations-records.ts`, RunScope). */
+export const runScopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('replay'), key: z.string().min(1).max(60), of: z.string().min(1).max(80) }),
+  z.strictObject({ kind: z.literal('window'), key: z.string().min(1).max(60), backfillId: z.string().min(1).max(60), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), index: z.number().int().min(0), count: z.number().int().min(1) }),
+  z.strictObject({ kind: z.literal('release'), key: z.string().min(1).max(60), from: z.record(z.string(), cursorSchema.nullable()) }),
+]);
+export const syncJobSchema = z.strictObject({
+  runId: z.string().min(1).max(80),
+  partnerId: z.string().min(1).max(40),
+  /**
+   * Set when the run was not recorded before it was queued (the scheduler, which needs no store):
+   * the sync job then records it (createRun is idempotent) with the fields below.
+   */
+  trigger: z.enum(['manual', 'schedule', 'retry', 'replay', 'backfill', 'release', 'test']).optional(),
+  onlyStreams: z.array(z.string().min(1).max(60)).min(1).optional(),
+  scope: runScopeSchema.optional(),
+  sourceRunId: z.string().min(1).max(80).optional(),
+  slot: z.string().min(1).max(160).optional(),
+});
 export type SyncJobData = z.infer<typeof syncJobSchema>;
 
 export interface SyncResult {

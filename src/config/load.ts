@@ -88,11 +88,26 @@ export function parseConfig(file: string, text: string): Readonly<Config> {
     }
     const settings = connector.configSchema.safeParse(partner.settings ?? {});
     if (!settings.success) problems.push(...issuesToErrors(file, raw, settings.error.issues, ['partners', index, 'settings']));
-    else settingsByIndex.set(index, settings.data as Record<string, unknown>);
+    else {
+      settingsByIndex.set(index, settings.data as Record<string, unknown>);
+      problems.push(...scheduleStreamProblems(file, index, (entry as { schedules?: unknown }).schedules, connector.describe(settings.data).streams.map((s) => s.name)));
+    }
   });
   if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
   result.data.partners.forEach((partner, index) => { partner.settings = settingsByIndex.get(index) ?? partner.settings; });
   return Object.freeze(result.data);
+}
+
+/** A schedule's `streams` must be streams the partner's connector has. */
+function scheduleStreamProblems(file: string, index: number, schedules: unknown, streams: readonly string[]): WerkbrugError[] {
+  if (!Array.isArray(schedules)) return [];
+  return schedules.flatMap((schedule: unknown, s) => {
+    const named = schedule !== null && typeof schedule === 'object' ? (schedule as { streams?: unknown }).streams : undefined;
+    if (!Array.isArray(named)) return [];
+    return named.flatMap((stream: unknown, k) => (typeof stream === 'string' && !streams.includes(stream)
+      ? [new WerkbrugError('WB_CONFIG_INVALID', { file, field: `partners[${index}].schedules[${s}].streams[${k}]`, expected: `a stream of this partner's connector: ${streams.join(', ')}`, got: shown(stream) })]
+      : []));
+  });
 }
 
 export function loadConfig(file: string): Readonly<Config> {

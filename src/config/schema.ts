@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { purposeCodes, arbeidsmarktregioCodes } from '../trajectory/codes.js';
 import { privacySchema } from './privacy-schema.js';
+import { operationsSchema, scheduleSchema } from './operations-schema.js';
 
 /**
  * The region configuration (`config/*.yaml`). Strict objects turn typos into errors; every field
@@ -14,7 +15,9 @@ export const partnerSchema = z.strictObject({
   id: z.string().max(40).regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'a partner id as in reference/partners-<region>.csv')
     .describe('Partner id, as in config/reference/partners-<region>.csv (e.g. ggz-altrecht). Appears in every record reference.'),
   connector: z.string().describe('Connector id = folder name under connectors/ (e.g. ggz-fhir).'),
-  paused: z.boolean().default(false).describe('A paused partner is not pulled.'),
+  paused: z.boolean().default(false).describe('A partner switched off in the config is not pulled or scheduled at all (`werkbrug pause` holds a partner without editing the config).'),
+  schedules: z.array(scheduleSchema).default([]).describe('When `werkbrug scheduler` syncs this partner: one entry per cron expression, optionally for some streams only. No schedules: only manual syncs.'),
+  staleAfterHours: z.number().min(1).max(24 * 60).optional().describe('Alert when this partner has had no successful sync for this many hours (default operations.alerts.staleAfterHours).'),
   settings: z.record(z.string(), z.unknown()).describe("The connector's own settings; see the connector's README."),
   http: z.strictObject({
     timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe('Timeout of one partner request, in milliseconds.'),
@@ -51,6 +54,7 @@ export const configSchema = z.strictObject({
     attempts: z.number().int().min(1).max(20).default(5).describe('Attempts of a job before it ends in the failed state.'),
     backoffMs: z.number().int().min(10).max(600_000).default(2000).describe('First back-off delay between job attempts (exponential).'),
   }).prefault({}).describe('Queues and workers.'),
+  operations: operationsSchema.prefault({}).describe('Operations: schedules, alerts, health and metrics, back-fills.'),
   partners: z.array(partnerSchema).min(1).describe('Partner connections.'),
 });
 

@@ -46,6 +46,19 @@ export interface Connector<Config = unknown, Item = unknown> {
    * (the last person stored) so a retried pull of the same run asks nobody twice.
    */
   readonly asksPerPerson?: boolean;
+  /**
+   * Optional (issue 6, `werkbrug backfill`): the cursor of `stream` that stands for the instant
+   * `at` (ISO-8601): pulling from it yields what changed at or after `at`, and as `until` it bounds
+   * a pull to what changed up to `at`. Only for sources whose change signal is a time (FHIR
+   * `meta.lastUpdated`). A source without one (StUF's `mutatievolgnummer`) leaves it out: its
+   * back-fill is one window from the beginning up to the stream's current cursor.
+   */
+  windowCursor?(config: Config, stream: string, at: string): Cursor;
+  /**
+   * True when `pull` honours `PullContext.until` (replays pull exactly a run's range). Per-person
+   * sources have no range: a replay asks the worklist again.
+   */
+  readonly bounded?: boolean;
 }
 
 /** One person a partner follows, as its worklist question returns it. Lives in memory only. */
@@ -61,6 +74,12 @@ export interface PullContext {
    * the period set by the core (§1.2). Clear BSNs in memory, in pseudonym order; never stored.
    */
   readonly persons?: readonly PersonQuestion[];
+  /**
+   * Stop at this cursor (inclusive): emit nothing the partner changed after the point it stands
+   * for, and stop paging once past it. Set for a replay (the cursor a run ended at) and a back-fill
+   * window (`windowCursor` of the window's end). Honoured by connectors that declare `bounded`.
+   */
+  readonly until?: Cursor;
 }
 
 export interface PersonQuestion {

@@ -27,6 +27,8 @@ export const ingestBatchSchema = z.strictObject({
   connector: z.string().min(3).max(100),
   mappingVersion: z.string().min(1).max(32),
   cursor: z.record(z.string(), z.unknown()),
+  /** The cursors row to advance when it is not the stream's own: a replay's or back-fill window's `<stream>@<key>`. */
+  cursorKey: z.string().min(1).max(140).optional(),
   read: z.number().int().min(0),
   absorbed: z.number().int().min(0),
   /** False when this run could not read the partner's consent source: every decision waits. */
@@ -207,7 +209,7 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   if (quarantine.length > 0) {
     await tx.insertQuarantine(quarantine.map((q) => ({ ...q, partnerId: batch.partnerId, stream: batch.stream, runId: batch.runId, batchId: batch.batchId })));
   }
-  await tx.saveCursor(batch.partnerId, batch.stream, batch.cursor as Cursor, batch.runId);
-  await tx.addRunCounts(batch.runId, batch.stream, counts, batch.personCounts);
+  await tx.saveCursor(batch.partnerId, batch.cursorKey ?? batch.stream, batch.cursor as Cursor, batch.runId);
+  await tx.addRunCounts(batch.runId, batch.stream, counts, batch.personCounts, batch.cursor as Cursor);
   return { counts, logEntries: outcome.logEntries + releaseLogEntries + relinked + erasure.logEntries };
 }

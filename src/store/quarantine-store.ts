@@ -19,7 +19,8 @@ SELECT partner_id, source_ref, reason, field, stream, stage, expected, run_id, r
     AS u(partner_id, source_ref, reason, field, stream, stage, expected, run_id, batch_id, occurrences)
 ON CONFLICT (partner_id, source_ref, reason, field) DO UPDATE SET
   occurrences = quarantine.occurrences + excluded.occurrences, stream = excluded.stream, stage = excluded.stage,
-  expected = excluded.expected, run_id = excluded.run_id, batch_id = excluded.batch_id, last_seen_at = now()`;
+  expected = excluded.expected, run_id = excluded.run_id, batch_id = excluded.batch_id, last_seen_at = now(),
+  released_at = NULL`;
 
 const reasonSchema = z.enum(quarantineReasons);
 const stageSchema = z.enum(['parse', 'validate', 'pseudonymise', 'map']);
@@ -65,16 +66,21 @@ const quarantineRow = z.object({
   first_seen_at: instantColumn,
   last_seen_at: instantColumn,
   occurrences: intColumn,
+  first_run_id: z.string(),
+  released_at: instantColumn.nullable(),
+  release_run_id: z.string().nullable(),
 });
 
 /** Most recently seen first; `runId` matches the run that last saw the item. `limit` defaults to 1000. */
-export async function listQuarantine(q: SqlQueryable, filter: { partnerId?: string; runId?: string; limit?: number }): Promise<QuarantineItem[]> {
+export async function listQuarantine(q: SqlQueryable, filter: { partnerId?: string; runId?: string; reason?: string; open?: boolean; limit?: number }): Promise<QuarantineItem[]> {
   const rows = parseRows(quarantineRow, await q.query(
-    `SELECT partner_id, stream, source_ref, stage, reason, field, expected, run_id, batch_id, first_seen_at, last_seen_at, occurrences
+    `SELECT partner_id, stream, source_ref, stage, reason, field, expected, run_id, batch_id, first_seen_at, last_seen_at, occurrences,
+            first_run_id, released_at, release_run_id
        FROM quarantine
-      WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR run_id = $2)
+      WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR run_id = $2) AND ($4::text IS NULL OR reason = $4)
+        AND (NOT $5::boolean OR released_at IS NULL)
       ORDER BY last_seen_at DESC, partner_id, source_ref, reason, field LIMIT $3`,
-    [filter.partnerId ?? null, filter.runId ?? null, filter.limit ?? 1000],
+    [filter.partnerId ?? null, filter.runId ?? null, filter.limit ?? 1000, filter.reason ?? null, filter.open ?? false],
   ));
   return rows.map((row) => ({
     partnerId: row.partner_id,
@@ -89,5 +95,8 @@ export async function listQuarantine(q: SqlQueryable, filter: { partnerId?: stri
     firstSeenAt: row.first_seen_at,
     lastSeenAt: row.last_seen_at,
     occurrences: row.occurrences,
+    firstRunId: row.first_run_id,
+    releasedAt: row.released_at,
+    releaseRunId: row.release_run_id,
   }));
 }

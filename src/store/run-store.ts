@@ -3,6 +3,7 @@ import type { Cursor } from '../connector/connector.js';
 import { WerkbrugError } from '../errors/index.js';
 import type { SqlQueryable } from './sql-client.js';
 import { instantColumn, intColumn, jsonObjectColumn, parseFirst, parseRows } from './sql-rows.js';
+import { coverageOf, parseScope } from './operations-store.js';
 import { emptyRunCounts, type NewSyncRun, type RunCounts, type RunOutcome, type StreamCounts, type SyncRun } from './store.js';
 
 /** Sync runs, their counters per stream, and stream cursors. */
@@ -12,9 +13,10 @@ const counterNames = Object.keys(emptyRunCounts()) as (keyof RunCounts)[];
 export async function createRun(q: SqlQueryable, run: NewSyncRun): Promise<void> {
   // A repeated createRun of the same id (a retried start) changes nothing.
   await q.query(
-    `INSERT INTO sync_runs (run_id, partner_id, triggered_by, status, started_at) VALUES ($1, $2, $3, 'running', $4)
+    `INSERT INTO sync_runs (run_id, partner_id, triggered_by, status, started_at, source_run_id, streams, scope, slot)
+     VALUES ($1, $2, $3, 'running', $4, $5, $6, $7::jsonb, $8)
      ON CONFLICT (run_id) DO NOTHING`,
-    [run.runId, run.partnerId, run.trigger, run.startedAt],
+    [run.runId, run.partnerId, run.trigger, run.startedAt, run.sourceRunId ?? null, run.onlyStreams ? [...run.onlyStreams] : null, run.scope ? JSON.stringify(run.scope) : null, run.slot ?? null],
   );
 }
 
@@ -37,7 +39,11 @@ const countsSchema = z.object({
 const runRow = z.object({
   run_id: z.string(),
   partner_id: z.string(),
-  triggered_by: z.enum(['demo', 'manual', 'schedule', 'retry', 'replay', 'backfill', 'test', 'bench']),
+  triggered_by: z.enum(['demo', 'manual', 'schedule', 'retry', 'replay', 'backfill', 'release', 'test', 'bench']),
+  source_run_id: z.string().nullable(),
+  streams_covered: z.array(z.string()).nullable(),
+  scope: z.unknown(),
+  slot: z.string().nullable(),
   status: z.enum(['running', 'succeeded', 'failed']),
   started_at: instantColumn,
   finished_at: instantColumn.nullable(),
@@ -49,7 +55,8 @@ const runRow = z.object({
 // The counters of every stream come along as one JSON object, so a list of runs is one query.
 const selectRuns = `
 SELECT r.run_id, r.partner_id, r.triggered_by, r.status, r.started_at, r.finished_at, r.error_code, r.error_message,
-       coalesce((SELECT jsonb_object_agg(s.stream, to_jsonb(s) - 'run_id' - 'stream')
+       r.source_run_id, r.streams AS streams_covered, r.scope, r.slot,
+       coalesce((SELECT jsonb_object_agg(s.stream, to_jsonb(s) - 'run_id' - 'stream' - 'cursor_from' - 'cursor_to' - 'cursor_from_set')
                    FROM sync_run_streams s WHERE s.run_id = r.run_id), '{}'::jsonb) AS streams
   FROM sync_runs r`;
 
@@ -64,6 +71,7 @@ function toRun(row: z.infer<typeof runRow>): SyncRun {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     streams: row.streams,
+    ...coverageOf({ source_run_id: row.source_run_id, streams: row.streams_covered, scope: parseScope(row.scope) ?? null, slot: row.slot }),
   };
 }
 
@@ -85,9 +93,10 @@ export async function listRuns(q: SqlQueryable, filter: { partnerId?: string; fa
 const personCountsParam = counterNames.length + 3;
 // Person counts add up per key: the two JSON objects are unnested, summed and folded back.
 const addCountsStatement = `
-INSERT INTO sync_run_streams (run_id, stream, ${counterNames.join(', ')}, person_counts)
-VALUES ($1, $2, ${counterNames.map((_, i) => `$${i + 3}`).join(', ')}, $${personCountsParam}::jsonb)
+INSERT INTO sync_run_streams (run_id, stream, ${counterNames.join(', ')}, person_counts, cursor_to)
+VALUES ($1, $2, ${counterNames.map((_, i) => `$${i + 3}`).join(', ')}, $${personCountsParam}::jsonb, $${personCountsParam + 1}::jsonb)
 ON CONFLICT (run_id, stream) DO UPDATE SET
+  cursor_to = coalesce(excluded.cursor_to, sync_run_streams.cursor_to),
   ${counterNames.map((name) => `${name} = sync_run_streams.${name} + excluded.${name}`).join(', ')},
   person_counts = (
     SELECT coalesce(jsonb_object_agg(e.key, e.total), '{}'::jsonb)
@@ -97,7 +106,7 @@ ON CONFLICT (run_id, stream) DO UPDATE SET
              GROUP BY key) AS e)`;
 
 /** Adds to the counters of (run, stream); negative or fractional counts are a bug and refused. */
-export async function addRunCounts(q: SqlQueryable, runId: string, stream: string, counts: Partial<RunCounts>, personCounts: Readonly<Record<string, number>> = {}): Promise<void> {
+export async function addRunCounts(q: SqlQueryable, runId: string, stream: string, counts: Partial<RunCounts>, personCounts: Readonly<Record<string, number>> = {}, cursorTo?: Cursor): Promise<void> {
   const values = counterNames.map((name) => counts[name] ?? 0);
   const bad = counterNames.find((name, i) => !Number.isInteger(values[i]) || (values[i] ?? 0) < 0);
   if (bad !== undefined) {
@@ -107,7 +116,7 @@ export async function addRunCounts(q: SqlQueryable, runId: string, stream: strin
   if (badPerson !== undefined) {
     throw new WerkbrugError('WB_STORE_CONTRACT', { field: `personCounts.${badPerson[0].slice(0, 40)}`, expected: 'a lower-case key and a whole number of 0 or more' });
   }
-  await q.query(addCountsStatement, [runId, stream, ...values, JSON.stringify(personCounts)]);
+  await q.query(addCountsStatement, [runId, stream, ...values, JSON.stringify(personCounts), cursorTo === undefined ? null : JSON.stringify(cursorTo)]);
 }
 
 export async function saveCursor(q: SqlQueryable, partnerId: string, stream: string, cursor: Cursor, runId: string): Promise<void> {

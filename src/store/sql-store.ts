@@ -11,6 +11,8 @@ import type { VerifiableEntry } from '../consent/consent-log-chain.js';
 import { listErasureReceipts, loadCarriedPurposes, loadRetentionDue, removePurpose, saveErasureReceipts } from './erasure-store.js';
 import { loadConsentDocuments, markConsentDeleted, markConsentUnreadable, saveConsentDocuments } from './consent-state-store.js';
 import { migrate } from './migrate.js';
+import type { OperationsStore } from './operations-records.js';
+import { SqlOperationsStore } from './operations-store.js';
 import { countPending, deletePending, loadPendingByPerson, loadPendingOlderThan, savePending } from './pending-store.js';
 import { insertQuarantine, listQuarantine } from './quarantine-store.js';
 import { applyWrites, countRecords, getRecord, loadRowStates } from './record-writes.js';
@@ -96,8 +98,8 @@ export class SqlStoreTx implements StoreTx {
     return saveCursor(this.q, partnerId, stream, cursor, runId);
   }
 
-  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>, personCounts?: Readonly<Record<string, number>>): Promise<void> {
-    return addRunCounts(this.q, runId, stream, counts, personCounts);
+  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>, personCounts?: Readonly<Record<string, number>>, cursorTo?: Cursor): Promise<void> {
+    return addRunCounts(this.q, runId, stream, counts, personCounts, cursorTo);
   }
 
   loadPersonRows(partnerId: string, person: string, keyPrefix: string): Promise<readonly PersonRow[]> {
@@ -133,10 +135,14 @@ const lineRow = z.object({ line: z.string() });
  * from the client, so any number may share one database.
  */
 export class SqlStore implements Store {
+  readonly operations: OperationsStore;
+
   constructor(
     private readonly client: SqlClient,
     private readonly options: { readonly migrationsDir?: string } = {},
-  ) {}
+  ) {
+    this.operations = new SqlOperationsStore(client);
+  }
 
   get engine(): 'postgres' | 'pglite' {
     return this.client.engine;
@@ -186,7 +192,7 @@ export class SqlStore implements Store {
     return countRecords(this.client, filter);
   }
 
-  listQuarantine(filter: { partnerId?: string; runId?: string; limit?: number }): Promise<readonly QuarantineItem[]> {
+  listQuarantine(filter: { partnerId?: string; runId?: string; reason?: string; open?: boolean; limit?: number }): Promise<readonly QuarantineItem[]> {
     return listQuarantine(this.client, filter);
   }
 

@@ -3,6 +3,8 @@ import type { VerifiableEntry } from '../consent/consent-log-chain.js';
 import type { Cursor, Rejection } from '../connector/connector.js';
 import type { DraftRecord, TrajectoryRecord } from '../trajectory/trajectory-record.js';
 export type { PersonRelink, RelinkCounts, KeyIdCount, PurposeRemoval, ErasureReceipt, ListedErasureReceipt, AccessLogContent, AccessLogEntry, ConsentLogQuery, PersonStoredRow, PersonData, AccessLogFilter } from './privacy-records.js';
+import type { OperationsStore, RunCoverage } from './operations-records.js';
+export type { OperationsStore, RunCoverage, RunScope, PartnerControl, StreamCursorRange, AlertState, AlertKind, QuarantineSelection, QuarantineRelease, PartnerRunSummary } from './operations-records.js';
 import type { PersonRelink, RelinkCounts, KeyIdCount, PurposeRemoval, ErasureReceipt, ListedErasureReceipt, AccessLogContent, AccessLogEntry, ConsentLogQuery, PersonData, AccessLogFilter } from './privacy-records.js';
 
 /**
@@ -13,6 +15,8 @@ import type { PersonRelink, RelinkCounts, KeyIdCount, PurposeRemoval, ErasureRec
  */
 export interface Store {
   readonly engine: 'postgres' | 'pglite';
+  /** Operations: pause state, run coverage, quarantine releases, alert state (`operations-records.ts`). */
+  readonly operations: OperationsStore;
   /** Applies pending migrations in order inside one transaction each and records them. */
   migrate(): Promise<{ applied: readonly string[] }>;
   /** Runs `fn` in one database transaction; everything it writes commits together or not at all. */
@@ -26,7 +30,8 @@ export interface Store {
 
   /** Counts for summaries and tests. */
   countRecords(filter?: { partnerId?: string; recordKind?: string }): Promise<number>;
-  listQuarantine(filter: { partnerId?: string; runId?: string; limit?: number }): Promise<readonly QuarantineItem[]>;
+  /** `open`: only items not released by `quarantine release` (default: all). */
+  listQuarantine(filter: { partnerId?: string; runId?: string; reason?: string; open?: boolean; limit?: number }): Promise<readonly QuarantineItem[]>;
   countPending(filter?: { partnerId?: string }): Promise<number>;
   getRecord(partnerId: string, recordKey: string): Promise<TrajectoryRecord | undefined>;
 
@@ -121,7 +126,8 @@ export interface StoreTx {
 
   saveCursor(partnerId: string, stream: string, cursor: Cursor, runId: string): Promise<void>;
   /** Adds to the counters of (run, stream), and per key to its person counts; creates the row on first use. */
-  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>, personCounts?: Readonly<Record<string, number>>): Promise<void>;
+  /** `cursorTo`: the cursor after this batch, kept as where the run's stream stood (a replay's upper bound). */
+  addRunCounts(runId: string, stream: string, counts: Partial<RunCounts>, personCounts?: Readonly<Record<string, number>>, cursorTo?: Cursor): Promise<void>;
   /**
    * The stored rows of one person at one partner whose `record_key` starts with `keyPrefix`, for
    * applying a per-person snapshot (rule 7).
@@ -212,10 +218,12 @@ export const emptyRunCounts = (): RunCounts => ({
   read: 0, stored: 0, unchanged: 0, stale: 0, deleted: 0, quarantined: 0, refused: 0, pending: 0, absorbed: 0, pages: 0, released: 0, lapsed: 0, removed: 0,
 });
 
-export interface NewSyncRun {
+export type RunTrigger = 'demo' | 'manual' | 'schedule' | 'retry' | 'replay' | 'backfill' | 'release' | 'test' | 'bench';
+
+export interface NewSyncRun extends RunCoverage {
   readonly runId: string;
   readonly partnerId: string;
-  readonly trigger: 'demo' | 'manual' | 'schedule' | 'retry' | 'replay' | 'backfill' | 'test' | 'bench';
+  readonly trigger: RunTrigger;
   readonly startedAt: string;
 }
 
@@ -246,6 +254,11 @@ export interface QuarantineItem extends NewQuarantineItem {
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
   readonly occurrences: number;
+  /** The run that first quarantined it. */
+  readonly firstRunId: string;
+  /** Set by `quarantine release`; cleared when the re-pull quarantines it again. */
+  readonly releasedAt: string | null;
+  readonly releaseRunId: string | null;
 }
 
 export interface PendingItem {

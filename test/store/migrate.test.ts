@@ -9,14 +9,14 @@ import { openTestStore, testEngines, type TestStore } from '../support/postgres.
 const engines = await testEngines();
 
 const werkbrugTables = [
-  'access_log', 'access_log_head', 'consent_log', 'consent_log_head', 'consent_state', 'cursors', 'erasure_receipts', 'ingested_batches', 'pending', 'quarantine', 'record_history',
+  'access_log', 'access_log_head', 'alert_state', 'consent_log', 'consent_log_head', 'consent_state', 'cursors', 'erasure_receipts', 'ingested_batches', 'partner_control', 'pending', 'quarantine', 'record_history',
   'record_removals', 'records', 'schema_migrations', 'sync_run_streams', 'sync_runs',
 ];
 
 describe('loadMigrations', () => {
   it('reads werkbrug\'s migrations in version order with a checksum each', () => {
     const migrations = loadMigrations(defaultMigrationsDir());
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const m of migrations) expect(m.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 

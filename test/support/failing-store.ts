@@ -29,6 +29,7 @@ export function failingTransactions(store: Store, failOn: ReadonlySet<number>): 
   const crashes: InjectedCrash[] = [];
   const wrapped: Store = {
     engine: store.engine,
+    operations: store.operations,
     migrate: () => store.migrate(),
     transaction: <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => {
       begun += 1;

@@ -1,0 +1,118 @@
+import type { Cursor } from '../connector/connector.js';
+
+/**
+ * What operations keeps in the store besides the data (issue 6): partners paused by `werkbrug
+ * pause`, what each run covered (so it can be retried, replayed, back-filled), quarantine releases
+ * and the state of alerts. Codes, ids and counts only: nothing here identifies a person.
+ */
+
+/** A partner paused (or resumed) by `werkbrug pause|resume`. */
+export interface PartnerControl {
+  readonly partnerId: string;
+  readonly paused: boolean;
+  readonly reason: string | null;
+  /** Who paused or resumed it (the operating-system user or `--by`). */
+  readonly changedBy: string;
+  readonly changedAt: string;
+}
+
+/**
+ * What a run covers beyond "every stream from its cursor". A replay pulls the cursor range of the
+ * run `of`; a back-fill window pulls [from, to); a release pulls from the given cursors up to now.
+ * `key` names the scope's own cursors (`cursors.stream` = `<stream>@<key>`), so a retry of the
+ * scoped run resumes where it stopped and the partner's own cursors never move backwards.
+ */
+export type RunScope =
+  | { readonly kind: 'replay'; readonly key: string; readonly of: string }
+  | { readonly kind: 'window'; readonly key: string; readonly backfillId: string; readonly from: string; readonly to: string; readonly index: number; readonly count: number }
+  | { readonly kind: 'release'; readonly key: string; readonly from: Readonly<Record<string, Cursor | null>> };
+
+/** Where a stream of a run started and where it stood after its last stored page. */
+export interface StreamCursorRange {
+  /** Null: the pull started from the beginning (no cursor stored yet). */
+  readonly from: Cursor | null;
+  /** Null: no page was stored. */
+  readonly to: Cursor | null;
+}
+
+/** Fields of a run besides its id, partner and trigger (all optional: a plain run has none). */
+export interface RunCoverage {
+  /** The run a retry, replay or release re-runs. */
+  readonly sourceRunId?: string;
+  /** Only these streams; all when left out. */
+  readonly onlyStreams?: readonly string[];
+  readonly scope?: RunScope;
+  /** The schedule slot that started the run (`ggz-altrecht#0@2026-11-25T01:15:00.000Z`). */
+  readonly slot?: string;
+}
+
+export type AlertKind = 'failed-run' | 'stale' | 'quarantine-rate' | 'consent-log';
+
+/** One alert condition, from its first alert until its recovery was delivered. */
+export interface AlertState {
+  /** `failed-run:ggz-altrecht`, `consent-log:region`, … */
+  readonly alertKey: string;
+  readonly kind: AlertKind;
+  readonly partnerId: string | null;
+  readonly status: 'firing' | 'resolved';
+  readonly firstAt: string;
+  readonly lastAt: string;
+  /** When the alert was delivered; null while it has not been (yet). */
+  readonly notifiedAt: string | null;
+  readonly resolvedAt: string | null;
+  readonly recoveryNotifiedAt: string | null;
+  /** One line for people; no personal data. */
+  readonly summary: string;
+  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** What `quarantine release` selects: a partner, optionally one reason, stream or some references. */
+export interface QuarantineSelection {
+  readonly partnerId: string;
+  readonly reason?: string;
+  readonly stream?: string;
+  readonly sourceRefs?: readonly string[];
+}
+
+/** The quarantined items a release selected, per stream: the earliest run that saw one of them. */
+export interface QuarantineRelease {
+  readonly released: number;
+  /** Per stream: the earliest `first_run_id` among the released items of that stream. */
+  readonly firstRuns: Readonly<Record<string, string>>;
+}
+
+/** Per partner: its latest run and its latest successful run (for `werkbrug status` and alerts). */
+export interface PartnerRunSummary {
+  readonly partnerId: string;
+  readonly latestRunId: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastSuccessRunId: string | null;
+  readonly openQuarantine: number;
+  readonly pending: number;
+}
+
+export interface OperationsStore {
+  setPartnerPaused(partnerId: string, paused: boolean, changedBy: string, reason?: string): Promise<PartnerControl>;
+  partnerControls(): Promise<readonly PartnerControl[]>;
+  isPartnerPaused(partnerId: string): Promise<boolean>;
+
+  /** What a run covers (stored with the run by `createRun`). Undefined when the run is unknown. */
+  runCoverage(runId: string): Promise<RunCoverage | undefined>;
+  /** Records the cursor a stream's pull of this run started from, once (a retried pull keeps the first). */
+  recordCursorFrom(runId: string, stream: string, cursor: Cursor | undefined): Promise<void>;
+  /** Per stream of the run: the cursor range it covered. */
+  runCursorRanges(runId: string): Promise<Readonly<Record<string, StreamCursorRange>>>;
+  /** Removes the cursors of a scope (`<stream>@<key>`) once its run has succeeded. */
+  deleteScopedCursors(partnerId: string, key: string): Promise<number>;
+
+  /** Per configured partner id: latest run, last success, open quarantine and pending counts. */
+  partnerRunSummaries(partnerIds: readonly string[]): Promise<readonly PartnerRunSummary[]>;
+
+  /** Marks the selected open quarantine items released for the run `releaseRunId`. */
+  releaseQuarantine(selection: QuarantineSelection, releaseRunId: string): Promise<QuarantineRelease>;
+
+  getAlert(alertKey: string): Promise<AlertState | undefined>;
+  /** Inserts or replaces the alert row (the caller holds the decision; see src/operations/alerts). */
+  saveAlert(alert: AlertState): Promise<void>;
+  listAlerts(filter: { status?: 'firing' | 'resolved' }): Promise<readonly AlertState[]>;
+}
