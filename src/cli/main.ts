@@ -23,7 +23,7 @@ function fail(error: unknown): never {
   }
   if (isWerkbrugError(error)) {
     process.stderr.write(`werkbrug: ${error.message}\n  what to do: ${error.action}\n`);
-    process.exit(error.code.startsWith('WB_CONFIG') || error.code === 'WB_KEY_INVALID' || error.code === 'WB_PRIVACY_INPUT_INVALID' ? 2 : 1);
+    process.exit(error.code.startsWith('WB_CONFIG') || error.code === 'WB_KEY_INVALID' || error.code === 'WB_PRIVACY_INPUT_INVALID' || error.code === 'WB_OPERATIONS_INPUT_INVALID' ? 2 : 1);
   }
   process.stderr.write(`werkbrug: unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : 'error'}\n`);
   process.exit(1);
