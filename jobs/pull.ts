@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import { z } from 'zod';
-import type { EdgeContext, PullContext } from '../src/connector/connector.js';
+import type { EdgeContext, PersonQuestion, PullContext } from '../src/connector/connector.js';
 import { bindPartner, partnerHttp, type Runtime } from '../src/pipeline/runtime.js';
 import type { IngestBatch } from '../src/pipeline/ingest-batch.js';
 import { buildWorklist } from '../src/pipeline/worklist.js';
 import { withPersonPrevious } from '../src/privacy/key-rotation-edge.js';
 import { errorFields } from '../src/logging/logger.js';
+import { HandBack, noJobControl, partnerPaused, type JobControl } from '../src/pipeline/job-control.js';
 import { asJobError, queueNames } from './queues.js';
 
 /**
@@ -73,9 +74,22 @@ function mergeCounts(...parts: (Readonly<Record<string, number>> | undefined)[])
   return merged;
 }
 
-export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: QueueEvents) {
+/** The persons of a scoped (back-fill window) pull: those whose period overlaps it, asked about the overlap only. */
+export function narrowPersons(persons: readonly PersonQuestion[], period: { from: string; to: string } | undefined): PersonQuestion[] {
+  if (period === undefined) return [...persons];
+  return persons.flatMap((p) => {
+    const from = p.period.from > period.from ? p.period.from : period.from;
+    const to = p.period.to < period.to ? p.period.to : period.to;
+    return from <= to ? [{ ...p, period: { from, to } }] : [];
+  });
+}
+
+export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: QueueEvents, control: JobControl = noJobControl) {
   return async (job: Job<unknown>): Promise<PullResult> => {
     const data = pullJobSchema.parse(job.data);
+    const holdMs = runtime.config.operations.holdSeconds * 1000;
+    // A paused partner's queued pulls wait, like its runs (jobs/sync.ts).
+    if (await partnerPaused(runtime, data.partnerId)) throw new HandBack('paused', holdMs);
     const binding = bindPartner(runtime, data.partnerId);
     const log = runtime.logger.child({ queue: pullQueue, jobId: job.id, run: data.runId, partner: data.partnerId, connector: binding.connector.id, stream: data.stream });
     const context: EdgeContext = {
@@ -92,21 +106,33 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
     let previous: Promise<unknown> | undefined;
     try {
       const http = partnerHttp(runtime, binding, log);
-      const cursor = await runtime.store.getCursor(data.partnerId, data.stream);
+      // A scoped pull (replay, back-fill window, release) reads and advances a cursor of its own.
+      const cursorKey = data.scope?.cursorKey ?? data.stream;
+      const cursor = (await runtime.store.getCursor(data.partnerId, cursorKey)) ?? data.scope?.start ?? undefined;
+      await runtime.store.operations.recordCursorFrom(data.runId, data.stream, cursor);
       // A per-person source gets its worklist, built here in memory and dropped with this job.
-      let pullContext: PullContext = {};
+      let pullContext: PullContext = data.scope?.until ? { until: data.scope.until } : {};
       let worklistCounts: Readonly<Record<string, number>> | undefined;
       // A retried pull of the same run resumes after the last person whose page was stored, so
       // nobody is asked twice (every question is logged at the partner) and nothing counted twice.
       const resumeAfter = resumePoint(cursor, data.runId);
       if (binding.connector.asksPerPerson) {
         const worklist = await buildWorklist(runtime, data.partnerId, log);
-        pullContext = { persons: resumeAfter === undefined ? worklist.persons : worklist.persons.filter((p) => p.pseudonym > resumeAfter) };
+        const persons = narrowPersons(worklist.persons, data.scope?.period);
+        pullContext = { ...pullContext, persons: resumeAfter === undefined ? persons : persons.filter((p) => p.pseudonym > resumeAfter) };
         worklistCounts = resumeAfter === undefined ? worklist.counts : undefined;
         if (resumeAfter !== undefined) log.info({ remaining: pullContext.persons?.length ?? 0 }, 'per-person pull resumed after the last stored page');
       }
       let personsDone = 0;
       for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http, pullContext)) {
+        // Between pages is the safe point: the page in hand is dropped (its cursor is not saved),
+        // the page before it is stored first, and the job goes back to the queue to resume.
+        if (control.signal.aborted || (pages > 0 && (await partnerPaused(runtime, data.partnerId)))) {
+          await previous;
+          const why = control.signal.aborted ? 'shutdown' : 'paused';
+          log.info({ pages, why }, 'stream pull handed back');
+          throw new HandBack(why, why === 'paused' ? holdMs : 0);
+        }
         // One remembering pseudonymiser per page: during a key rotation window it pairs every new
         // pseudonym with the previous one (pseudonyms only), and the pairs go with this page alone.
         const pagePseudonymiser = runtime.pseudonymiser.remembering();
@@ -123,6 +149,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
           connector: `${binding.connector.id}@${binding.connector.version}`,
           mappingVersion: binding.connector.mappingVersion,
           cursor: binding.connector.asksPerPerson ? { ...page.cursor, ...progressOf(pullContext, personsDone, data.runId) } : { ...page.cursor },
+          ...(data.scope ? { cursorKey } : {}),
           read: page.read,
           absorbed: page.absorbed + edge.absorbed,
           consentReadable: data.consentReadable,
@@ -152,6 +179,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
       return { pages, read };
     } catch (error) {
       await previous?.catch(() => undefined);
+      if (error instanceof HandBack) throw error;
       log.warn({ ...errorFields(error), pages, attempt: job.attemptsMade + 1 }, 'stream pull failed');
       throw asJobError(error);
     }

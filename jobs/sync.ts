@@ -7,6 +7,11 @@ import { runBalance } from '../src/pipeline/run-balance.js';
 import { sweepOverduePending } from '../src/pipeline/sweep-pending.js';
 import { purgeAfterSync } from '../src/privacy/retention-purge.js';
 import { errorFields } from '../src/logging/logger.js';
+import { HandBack, noJobControl, partnerPaused, type JobControl } from '../src/pipeline/job-control.js';
+import { planStream, type StreamPlan } from '../src/pipeline/run-scope.js';
+import type { StreamDescription } from '../src/connector/connector.js';
+import type { PartnerBinding } from '../src/pipeline/runtime.js';
+import type { RunScope } from '../src/store/operations-records.js';
 import { queueNames } from './queues.js';
 import type { PullJobData } from './pull.js';
 
@@ -56,13 +61,25 @@ export function failureCode(error: unknown): ErrorCode {
   return errorCodes.find((code) => code === head) ?? 'WB_PIPELINE_JOB_FAILED';
 }
 
-export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEvents) {
-  const orchestrate = runOrchestrator(runtime, pull, pullEvents);
+export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEvents, control: JobControl = noJobControl) {
+  const orchestrate = runOrchestrator(runtime, pull, pullEvents, control);
   return async (job: Job<unknown>): Promise<SyncResult> => {
     const data = syncJobSchema.parse(job.data);
+    if (await partnerPaused(runtime, data.partnerId)) {
+      runtime.logger.info({ queue: syncQueue, run: data.runId, partner: data.partnerId }, 'partner paused: run held');
+      throw new HandBack('paused', runtime.config.operations.holdSeconds * 1000);
+    }
+    if (data.trigger !== undefined) {
+      await runtime.store.createRun({
+        runId: data.runId, partnerId: data.partnerId, trigger: data.trigger, startedAt: runtime.now().toISOString(),
+        ...(data.onlyStreams ? { onlyStreams: data.onlyStreams } : {}), ...(data.scope ? { scope: data.scope } : {}),
+        ...(data.sourceRunId ? { sourceRunId: data.sourceRunId } : {}), ...(data.slot ? { slot: data.slot } : {}),
+      });
+    }
     try {
       return await orchestrate(job, data);
     } catch (error) {
+      if (error instanceof HandBack) throw error;
       // Whatever broke the orchestration itself, the run must not stay `running` for ever.
       const code = failureCode(error);
       await runtime.store.finishRun(data.runId, { status: 'failed', finishedAt: runtime.now().toISOString(), errorCode: code, errorMessage: `sync failed: ${error instanceof Error ? error.message : 'unknown error'}`.slice(0, 500) }).catch(() => undefined);
@@ -72,20 +89,43 @@ export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEv
   };
 }
 
-function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents) {
+/** Waits for a pull job, or hands the sync job back when this process shuts down (it re-attaches to the same pull job). */
+async function finishedOrStopping(job: Job, events: QueueEvents, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) throw new HandBack('shutdown', 0);
+  let onAbort: (() => void) | undefined;
+  const stopping = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new HandBack('shutdown', 0));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([job.waitUntilFinished(events), stopping]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents, control: JobControl) {
   return async (job: Job<unknown>, data: SyncJobData): Promise<SyncResult> => {
     const binding = bindPartner(runtime, data.partnerId);
     const log = runtime.logger.child({ queue: syncQueue, jobId: job.id, run: data.runId, partner: data.partnerId });
-    const streams = binding.connector.describe(binding.settings).streams;
+    const described = binding.connector.describe(binding.settings).streams;
+    const streams = data.onlyStreams ? described.filter((s) => data.onlyStreams?.includes(s.name)) : described;
+    const plans = await planStreams(runtime, binding, data.scope, streams);
     const failures: Array<{ stream: string; error: unknown }> = [];
 
     const pullStream = async (stream: string, consentReadable: boolean): Promise<boolean> => {
-      const payload: PullJobData = { runId: data.runId, partnerId: data.partnerId, stream, consentReadable };
+      const plan = plans.get(stream);
+      if (plan?.pull === false) {
+        log.info({ stream, why: plan.why }, 'stream not pulled in this scope');
+        return true;
+      }
+      const payload: PullJobData = { runId: data.runId, partnerId: data.partnerId, stream, consentReadable, ...(plan?.scope ? { scope: { ...plan.scope } } : {}) };
       const pullJob = await pull.add('stream', payload, { jobId: `${data.runId}-${stream}`.replace(/[^A-Za-z0-9_-]/g, '_') });
       try {
-        await pullJob.waitUntilFinished(pullEvents);
+        await finishedOrStopping(pullJob, pullEvents, control.signal);
         return true;
       } catch (error) {
+        if (error instanceof HandBack) throw error;
         failures.push({ stream, error });
         return false;
       }
@@ -127,7 +167,19 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents)
     else log.info({ streams: streams.length }, 'sync run succeeded');
     // Only after a complete run, and only when every partner's latest run is complete: a
     // person's reference date needs all their rows (retention-purge.ts).
+    if (status === 'succeeded' && data.scope) await runtime.store.operations.deleteScopedCursors(data.partnerId, data.scope.key);
     if (status === 'succeeded') await purgeAfterSync(runtime, data.runId, log);
     return { status, failedStreams: failures.map((f) => f.stream) };
   };
+}
+
+/** Per stream: what this run pulls (everything from its cursor, or the scope's range). */
+async function planStreams(runtime: Runtime, binding: PartnerBinding, scope: RunScope | undefined, streams: readonly StreamDescription[]): Promise<Map<string, StreamPlan>> {
+  const ranges = scope?.kind === 'replay' ? await runtime.store.operations.runCursorRanges(scope.of) : undefined;
+  const current = new Map<string, Readonly<Record<string, unknown>> | undefined>();
+  if (scope?.kind === 'window' && !binding.connector.windowCursor) {
+    for (const stream of streams) current.set(stream.name, await runtime.store.getCursor(binding.partner.id, stream.name));
+  }
+  const facts = { connector: binding.connector, settings: binding.settings, ...(ranges ? { ranges } : {}), currentCursor: (stream: string) => current.get(stream) };
+  return new Map(streams.map((stream) => [stream.name, planStream(stream, scope, facts)]));
 }
