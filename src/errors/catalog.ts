@@ -27,6 +27,7 @@ export const errorCatalog = {
   WB_PIPELINE_UNBALANCED: { retryable: false, action: 'A sync run read more or fewer records than it accounted for. Keep the run and report it: this is a werkbrug bug.' },
   WB_KEY_INVALID: { retryable: false, action: 'Set WERKBRUG_PSEUDONYM_KEY to 32 random bytes (64 hex characters or base64) and WERKBRUG_PSEUDONYM_KEY_ID to a key id.' },
   WB_PRIVACY_INPUT_INVALID: { retryable: false, action: 'Correct the named option or input (a period, a BSN given on standard input or in a file, an output format) and run the command again; nothing was shown or written.' },
+  WB_OPERATIONS_ALERT_UNDELIVERED: { retryable: true, action: 'None: werkbrug sends it again at every check until it arrives. If it keeps failing, check the webhook (operations.alerts.url or urlEnv, the secret in secretEnv) and the receiver; `werkbrug alerts test` sends a test alert.' },
   WB_OPERATIONS_INPUT_INVALID: { retryable: false, action: 'Correct the named option or argument (a partner id from the config, a run id from `werkbrug runs`, a reason without personal data, an output format) and run the command again; nothing was changed.' },
 } as const satisfies Record<string, { retryable: boolean; action: string }>;
 
