@@ -9,6 +9,8 @@ import { syncCommand } from './sync.js';
 import { registerPrivacyErasureCommands } from './privacy-erasure-commands.js';
 import { registerPrivacyAccessCommands } from './privacy-access-commands.js';
 import { registerKeyRotationCommands } from './key-rotation-commands.js';
+import { registerRunActionCommands } from './run-actions-commands.js';
+import { workerCommand } from './worker.js';
 
 /**
  * `werkbrug`: one CLI, subcommands. Exit codes: 0 success, 1 the job ran and failed (a failed
@@ -81,5 +83,13 @@ registerKeyRotationCommands(program);
 
 registerPrivacyAccessCommands(program);
 registerPrivacyErasureCommands(program);
+
+program.command('worker')
+  .description('Run the sync, pull and ingest workers until SIGTERM/SIGINT (jobs in hand go back to the queue; nothing is lost). Serves /healthz, /readyz and /metrics.')
+  .option('-c, --config <file>', 'region config file', defaultConfigFile)
+  .action(async (options: { config: string }) => {
+    process.exitCode = await workerCommand(options.config, process.env).catch(fail);
+  });
+registerRunActionCommands(program, defaultConfigFile, fail);
 
 await program.parseAsync(process.argv).catch(fail);
