@@ -1,9 +1,7 @@
-import { evictionPolicy, openQueues } from '../../jobs/queues.js';
-import { runBalance } from '../pipeline/run-balance.js';
+import { WerkbrugError } from '../errors/werkbrug-error.js';
 import { runSync } from '../pipeline/run-sync.js';
-import { startWorkers } from '../pipeline/workers.js';
-import { connectRedis } from '../support/redis-connection.js';
-import { bootstrap } from './bootstrap.js';
+import { runLine } from './run-actions-commands.js';
+import { openRuntimeSession } from './runtime-session.js';
 
 /**
  * `werkbrug sync [partners...]`: one sync run per partner against the configured partner systems,
@@ -11,29 +9,22 @@ import { bootstrap } from './bootstrap.js';
  * Redis (REDIS_URL). Exit 1 when any run failed.
  */
 export async function syncCommand(configFile: string, partners: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const boot = await bootstrap({ configFile, env, requirePartnerTokens: true });
-  const { runtime } = boot;
-  const redis = await connectRedis({ url: env.REDIS_URL, startIfUnreachable: false });
-  const prefix = env.WERKBRUG_REDIS_PREFIX ?? 'werkbrug';
-  const queues = await openQueues({ redisUrl: redis.url, prefix, attempts: runtime.config.pipeline.attempts, backoffMs: runtime.config.pipeline.backoffMs });
+  const session = await openRuntimeSession({ configFile, env, localWorkers: true });
+  const { runtime, queues } = session;
   try {
-    const policy = await evictionPolicy(queues.connection);
-    if (policy && policy !== 'noeviction') runtime.logger.warn({ policy }, 'redis eviction policy is not noeviction; queued jobs may be lost');
-    const workers = await startWorkers(runtime, queues);
-    try {
-      const ids = partners.length > 0 ? [...partners] : runtime.config.partners.filter((p) => !p.paused).map((p) => p.id);
-      const runs = await runSync(runtime, queues, ids, 'manual');
-      for (const run of runs) {
-        const t = runBalance(run.streams).totals;
-        process.stdout.write(`${run.partnerId} ${run.runId} ${run.status}: read ${t.read}, stored ${t.stored}, unchanged ${t.unchanged}, quarantined ${t.quarantined}, refused ${t.refused}, pending ${t.pending}${run.errorMessage ? ` — ${run.errorMessage}` : ''}\n`);
-      }
-      return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
-    } finally {
-      await workers.close();
+    // A partner paused by `werkbrug pause` is left out when none is named, and refused when named:
+    // its run would only be held until `werkbrug resume`.
+    const paused = new Set((await runtime.store.operations.partnerControls()).filter((c) => c.paused).map((c) => c.partnerId));
+    const named = partners.filter((id) => paused.has(id));
+    if (named.length > 0) {
+      throw new WerkbrugError('WB_OPERATIONS_INPUT_INVALID', { partner: named.join(', '), field: 'partners', expected: 'a partner that is not paused (werkbrug resume <partner> first; werkbrug status shows who paused it and why)' });
     }
+    const ids = partners.length > 0 ? [...partners] : runtime.config.partners.filter((p) => !p.paused && !paused.has(p.id)).map((p) => p.id);
+    if (partners.length === 0) for (const id of paused) process.stdout.write(`${id} paused: not synced (werkbrug resume ${id})\n`);
+    const runs = await runSync(runtime, queues, ids, 'manual');
+    for (const run of runs) process.stdout.write(`${runLine(run)}\n`);
+    return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
-    await queues.close();
-    await redis.close();
-    await boot.close();
+    await session.close();
   }
 }
