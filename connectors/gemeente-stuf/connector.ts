@@ -14,7 +14,9 @@ import { gemeenteWorklist } from './worklist.js';
  * re-integration provisions including IPS subsidy decisions (RIV) and loonkostensubsidie
  * placements (LKS) of a gemeente's or uitvoeringsorganisatie's social-services suite, asked as
  * StUF 03.01 mutation questions over one mutation sequence. Removals (`V`) come within each
- * stream, so there is no deletions stream; there is no consent stream either.
+ * stream, so there is no deletions stream; there is no consent stream either. Pulls can be
+ * bounded (`PullContext.until`, a replay); there is no `windowCursor`, since the only time on an
+ * object (`tijdstipRegistratie`) is informational, never a cursor (spec §3.2).
  */
 const mutationCursor = 'highest mutatievolgnummer stored plus the numbers stored within the overlap below it; the next question asks vanaf (mutatievolgnummer − overlap) and skips numbers already stored';
 
@@ -50,4 +52,5 @@ export const gemeenteStufConnector: Connector<GemeenteStufConfig, StufItem> = {
   pull: pullGemeente,
   edge: gemeenteEdge,
   worklist: gemeenteWorklist,
+  bounded: true,
 };

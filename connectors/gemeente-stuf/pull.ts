@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cursor, SourcePage } from '../../src/connector/connector.js';
+import type { Cursor, PullContext, SourcePage } from '../../src/connector/connector.js';
 import type { PartnerHttp } from '../../src/connector/partner-http.js';
 import { WerkbrugError } from '../../src/errors/werkbrug-error.js';
 import { childText, type XmlElement } from '../../src/xml/xml-document.js';
@@ -17,6 +17,11 @@ import { isEntiteittype, PW_NS, questionName, type Entiteittype } from './stuf-n
  * `read` is the objects on it; numbers already stored (`recent`) or already seen in this pull are
  * absorbed. An answer that promises more but brings nothing new (no objects, or a page that ends
  * where the last one did) is asked once more, then fails the stream: it must never loop.
+ *
+ * Bounded (`context.until`, a replay or the one back-fill window): StUF has no upper bound in the
+ * question, so the answers are cut instead. No object numbered above `until.mutatievolgnummer` is
+ * emitted, read or counted, nor anything after it on the page (the answer is in number order),
+ * and no follow-up is asked once a page reaches it. The cursor never passes it.
  */
 function fingerprint(object: XmlElement): string {
   return createHash('sha256').update(JSON.stringify(object)).digest('hex');
@@ -55,9 +60,16 @@ export async function askWithProgress(http: PartnerHttp, config: GemeenteStufCon
   }
 }
 
-export async function* pullGemeente(config: GemeenteStufConfig, stream: string, from: Cursor | undefined, http: PartnerHttp): AsyncGenerator<SourcePage<StufItem>> {
+/** The objects of an answer up to the first one numbered above `bound` (exclusive). */
+function upTo(objects: readonly XmlElement[], bound: number): readonly XmlElement[] {
+  const past = objects.findIndex((object) => (numberOf(object) ?? 0) > bound);
+  return past < 0 ? objects : objects.slice(0, past);
+}
+
+export async function* pullGemeente(config: GemeenteStufConfig, stream: string, from: Cursor | undefined, http: PartnerHttp, context?: PullContext): AsyncGenerator<SourcePage<StufItem>> {
   const type = streamOf(config, stream);
   const tracker = new CursorTracker(parseCursor(from), config.overlap);
+  const bound = context?.until !== undefined ? parseCursor(context.until)?.mutatievolgnummer : undefined;
   const vanaf = tracker.vanaf();
   let start: number | undefined;
   for (;;) {
@@ -68,7 +80,8 @@ export async function* pullGemeente(config: GemeenteStufConfig, stream: string, 
     });
     const items: StufItem[] = [];
     let lastNumber: number | undefined;
-    for (const object of answer.objects) {
+    const objects = bound === undefined ? answer.objects : upTo(answer.objects, bound);
+    for (const object of objects) {
       const n = numberOf(object);
       // Without a number an object cannot be placed in the sequence; the edge quarantines it.
       if (n === undefined) {
@@ -78,8 +91,9 @@ export async function* pullGemeente(config: GemeenteStufConfig, stream: string, 
       lastNumber = n;
       if (tracker.admit(n, fingerprint(object))) items.push({ stream: type, object });
     }
-    const more = answer.vervolg;
-    yield { stream: type, items, cursor: tracker.cursor(), last: !more, read: answer.objects.length, absorbed: answer.objects.length - items.length };
+    // Bounded: a page cut short, or one that reached the bound, is the last.
+    const more = answer.vervolg && objects.length === answer.objects.length && (bound === undefined || lastNumber === undefined || lastNumber < bound);
+    yield { stream: type, items, cursor: tracker.cursor(), last: !more, read: objects.length, absorbed: objects.length - items.length };
     if (!more) return;
     if (lastNumber === undefined) {
       throw new WerkbrugError('WB_PARTNER_RESPONSE_INVALID', { detail: `${questionName(type)}: a page promising more ends without a mutatievolgnummer to continue from` });

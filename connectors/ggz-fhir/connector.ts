@@ -8,12 +8,14 @@ import { getFhir } from './fhir-response.js';
 import { deletionsStream, type GgzItem } from './item.js';
 import { pullGgz, searchPlan } from './pull.js';
 import { capabilityStatementSchema } from './source-schema.js';
+import { ggzWindowCursor } from './window.js';
 import { ggzWorklist } from './worklist.js';
 
 /**
  * The ggz FHIR R4 connector (`partners/ggz-fhir-r4.md`): referrals (ServiceRequest), trajectories
  * (EpisodeOfCare) and consent (Consent) of an EPD, with the Patient only to find the BSN. Consent
- * is pulled first (role `consent`) so the records of a run are decided on fresh consent.
+ * is pulled first (role `consent`) so the records of a run are decided on fresh consent. Pulls
+ * can be bounded (`PullContext.until`) and cut into time windows (`windowCursor`): `window.ts`.
  */
 const lastUpdatedCursor = 'highest meta.lastUpdated stored (UTC) plus the Type/id|versionId stored within the overlap before it; the next query asks ge (lastUpdated − overlapSeconds)';
 
@@ -71,4 +73,6 @@ export const ggzFhirConnector: Connector<GgzFhirConfig, GgzItem> = {
   pull: pullGgz,
   edge: ggzEdge,
   worklist: ggzWorklist,
+  windowCursor: ggzWindowCursor,
+  bounded: true,
 };

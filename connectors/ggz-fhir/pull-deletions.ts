@@ -7,12 +7,18 @@ import { pathOf } from './fhir-response.js';
 import { deletionsStream, searchStreams, type DeletionItem, type GgzItem, type GgzStream } from './item.js';
 import { parseInstant, queryInstant, utcInstant } from './mapping/dates.js';
 import type { BundleEntry } from './source-schema.js';
+import { pastBound } from './window.js';
 
 /**
  * The `deletions` stream (spec §4.3): type-level `_history?_since=` of ServiceRequest, EpisodeOfCare
  * and Consent. History comes newest first, so no page is a prefix: the cursor moves only with the
  * very last page, to the newest `response.lastModified` seen, and the next pull asks from there
  * minus the overlap. Every `DELETE` entry becomes a tombstone item; replaying one is harmless.
+ *
+ * `_history` has only `_since`, so a bounded pull (`bound`, epoch ms) asks the same and leaves out
+ * every entry whose `response.lastModified` is after the bound: no tombstone of it, and its time
+ * does not move the cursor, which therefore never passes the bound. An entry without
+ * `lastModified` cannot be placed in time and is kept (a repeated tombstone is harmless).
  */
 const historyTarget = /(?:^|\/)(ServiceRequest|EpisodeOfCare|Consent)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?(?:[?#].*)?$/;
 const etagVersion = /^(?:W\/)?"([A-Za-z0-9\-.]{1,64})"$/;
@@ -26,10 +32,14 @@ function deletionOf(entry: BundleEntry, type: GgzStream): DeletionItem | undefin
   return { kind: 'deletion', resourceType: type, id: match[2], ...(versionId !== undefined ? { versionId } : {}), ...(lastModified !== undefined ? { lastModified } : {}) };
 }
 
-export async function* pullDeletions(config: GgzFhirConfig, from: GgzCursor | undefined, http: PartnerHttp): AsyncGenerator<SourcePage<GgzItem>> {
+export async function* pullDeletions(config: GgzFhirConfig, from: GgzCursor | undefined, http: PartnerHttp, bound?: number): AsyncGenerator<SourcePage<GgzItem>> {
   const fromMs = from?.lastUpdated !== undefined ? parseInstant(from.lastUpdated) : undefined;
   const sinceMs = fromMs !== undefined ? fromMs - config.overlapSeconds * 1000 : config.backfillFrom !== undefined ? parseInstant(config.backfillFrom) : undefined;
   const unchanged: GgzCursor = { ...(from?.lastUpdated !== undefined ? { lastUpdated: from.lastUpdated } : {}), recent: [] };
+  if (bound === Number.NEGATIVE_INFINITY) {
+    yield { stream: deletionsStream, items: [], cursor: unchanged, last: true, read: 0, absorbed: 0 };
+    return;
+  }
   let restarted = false;
   restart: for (;;) {
     let newest = fromMs;
@@ -47,6 +57,7 @@ export async function* pullDeletions(config: GgzFhirConfig, from: GgzCursor | un
         }
         const items: DeletionItem[] = [];
         for (const entry of bundle.entry ?? []) {
+          if (pastBound(entry.response?.lastModified, bound)) continue;
           const modified = entry.response?.lastModified !== undefined ? parseInstant(entry.response.lastModified) : undefined;
           if (modified !== undefined && (newest === undefined || modified > newest)) newest = modified;
           const deletion = deletionOf(entry, type);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cursor, SourcePage } from '../../src/connector/connector.js';
+import type { Cursor, PullContext, SourcePage } from '../../src/connector/connector.js';
 import type { PartnerHttp } from '../../src/connector/partner-http.js';
 import { WerkbrugError } from '../../src/errors/werkbrug-error.js';
 import { fetchBundle, nextLinkOf, pagingExpired, queryString } from './bundle-pages.js';
@@ -7,15 +7,18 @@ import { consentCategoryToken, ipsReferralToken, ipsTrajectoryToken, type GgzFhi
 import { CursorTracker, parseCursor } from './cursor.js';
 import { getFhir, issueCodes, pathOf } from './fhir-response.js';
 import { deletionsStream, searchStreams, type GgzItem, type GgzStream, type PatientLookup, type ResourceItem } from './item.js';
-import { parseInstant, queryInstant } from './mapping/dates.js';
+import { parseInstant, queryInstant, utcInstant } from './mapping/dates.js';
 import { subjectTarget } from './mapping/patient.js';
 import { pullDeletions } from './pull-deletions.js';
 import type { BundleEntry } from './source-schema.js';
+import { pastBound, untilMs } from './window.js';
 
 /**
  * `Connector.pull` for the ggz (spec §4): one incremental search per stream, sorted by
  * `_lastUpdated`, with the Patient included; pages followed by their `next` link; missing
- * includes read one by one. Nothing here assumes a page size (E29) or a total.
+ * includes read one by one. Nothing here assumes a page size (E29) or a total. With
+ * `context.until` (a replay, a back-fill window) the search adds `_lastUpdated=le{until}`, emits
+ * nothing changed after it even if the server sends it, and stops paging once past it.
  */
 interface SearchPlan {
   readonly param: 'code' | 'type' | 'category';
@@ -34,24 +37,35 @@ export function baseOf(config: GgzFhirConfig, stream: GgzStream): string {
   return stream === 'Consent' ? (config.consentBaseUrl ?? config.baseUrl) : config.baseUrl;
 }
 
-/** The first query of a stream, exactly as spec §4.1 writes it. */
-export function searchUrl(config: GgzFhirConfig, stream: GgzStream, sinceMs: number | undefined): string {
+/**
+ * The first query of a stream, exactly as spec §4.1 writes it; bounded, with a second
+ * `_lastUpdated` (`le`, to the millisecond, spec §1.1: it may repeat for a range).
+ */
+export function searchUrl(config: GgzFhirConfig, stream: GgzStream, sinceMs: number | undefined, boundMs?: number): string {
   const plan = searchPlan(config, stream);
   const params: Array<readonly [string, string]> = [[plan.param, plan.tokens.join(',')]];
   if (sinceMs !== undefined) params.push(['_lastUpdated', `ge${queryInstant(sinceMs)}`]);
+  if (boundMs !== undefined) params.push(['_lastUpdated', `le${utcInstant(boundMs)}`]);
   params.push(['_sort', '_lastUpdated'], ['_count', String(config.pageSize)], ['_include', plan.include]);
   return `${baseOf(config, stream)}/${stream}?${queryString(params)}`;
 }
 
-export async function* pullGgz(config: GgzFhirConfig, stream: string, from: Cursor | undefined, http: PartnerHttp): AsyncGenerator<SourcePage<GgzItem>> {
+export async function* pullGgz(config: GgzFhirConfig, stream: string, from: Cursor | undefined, http: PartnerHttp, context?: PullContext): AsyncGenerator<SourcePage<GgzItem>> {
   const cursor = parseCursor(from);
+  const bound = untilMs(context?.until);
   if (stream === deletionsStream) {
-    yield* pullDeletions(config, cursor, http);
+    yield* pullDeletions(config, cursor, http, bound);
     return;
   }
   const search = searchStreams.find((s) => s === stream);
   if (search === undefined) throw new WerkbrugError('WB_CONFIG_INVALID', { field: 'stream', expected: `one of ${[...searchStreams, deletionsStream].join(', ')}`, got: stream });
-  yield* pullSearch(config, search, new CursorTracker(cursor, config.overlapSeconds), http);
+  const tracker = new CursorTracker(cursor, config.overlapSeconds);
+  // Bounded before the stream's first change: nothing to ask.
+  if (bound === Number.NEGATIVE_INFINITY) {
+    yield { stream: search, items: [], cursor: tracker.cursor(), last: true, read: 0, absorbed: 0 };
+    return;
+  }
+  yield* pullSearch(config, search, tracker, http, bound);
 }
 
 /** A content fingerprint, to tell a repeated version from a conflicting one (E16, E18). */
@@ -67,14 +81,19 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function* pullSearch(config: GgzFhirConfig, stream: GgzStream, tracker: CursorTracker, http: PartnerHttp): AsyncGenerator<SourcePage<GgzItem>> {
+function lastUpdatedOf(resource: Record<string, unknown>): string | undefined {
+  const meta = resource.meta;
+  return typeof meta === 'object' && meta !== null && 'lastUpdated' in meta ? str(meta.lastUpdated) : undefined;
+}
+
+async function* pullSearch(config: GgzFhirConfig, stream: GgzStream, tracker: CursorTracker, http: PartnerHttp, bound: number | undefined): AsyncGenerator<SourcePage<GgzItem>> {
   const base = baseOf(config, stream);
   const plan = searchPlan(config, stream);
   const patients = new PatientReader(config, base, http);
   const backfill = config.backfillFrom !== undefined ? parseInstant(config.backfillFrom) : undefined;
   let restarted = false;
   for (;;) {
-    let url = searchUrl(config, stream, tracker.since() ?? backfill);
+    let url = searchUrl(config, stream, tracker.since() ?? backfill, bound);
     let isNext = false;
     for (;;) {
       const bundle = await fetchBundle(http, url, 'searchset', isNext);
@@ -87,6 +106,8 @@ async function* pullSearch(config: GgzFhirConfig, stream: GgzStream, tracker: Cu
       const includes = new Map<string, unknown>();
       const matches: BundleEntry[] = [];
       const outcomeIssues: string[] = [];
+      // Pages come in ascending lastUpdated: the first match past the bound ends the pull.
+      let past = false;
       for (const entry of bundle.entry ?? []) {
         const type = entry.resource?.resourceType;
         if (entry.resource === undefined) continue;
@@ -94,7 +115,8 @@ async function* pullSearch(config: GgzFhirConfig, stream: GgzStream, tracker: Cu
         else if (entry.search?.mode === 'include' || (entry.search?.mode === undefined && type !== stream)) {
           const id = str(entry.resource.id);
           if (type === 'Patient' && id !== undefined) includes.set(id, entry.resource);
-        } else matches.push(entry);
+        } else if (past || pastBound(lastUpdatedOf(entry.resource), bound)) past = true;
+        else matches.push(entry);
       }
       const items: ResourceItem[] = [];
       for (const entry of matches) {
@@ -105,7 +127,7 @@ async function* pullSearch(config: GgzFhirConfig, stream: GgzStream, tracker: Cu
         const patient = await patients.lookup(resource[plan.subject], includes);
         items.push({ kind: 'resource', stream, resource, patient, codeTokens: plan.tokens });
       }
-      const next = nextLinkOrError(bundle, base);
+      const next = past ? undefined : nextLinkOrError(bundle, base);
       yield {
         stream,
         items,

@@ -18,6 +18,10 @@ export interface PageTally {
   readonly records: number;
   readonly rejections: number;
   readonly last: boolean;
+  /** The `record_ref`s of the page's drafts, in order. */
+  readonly refs: readonly string[];
+  /** The page's cursor. */
+  readonly cursor: Cursor;
 }
 
 export interface PullOutcome {
@@ -34,6 +38,8 @@ export interface PullOptions {
   readonly pageSize?: number;
   /** Start cursors per stream (absent: the beginning). */
   readonly from?: Readonly<Record<string, Cursor | undefined>>;
+  /** Per stream, `PullContext.until` (absent: unbounded). Only for connectors that declare `bounded`. */
+  readonly until?: Readonly<Record<string, Cursor | undefined>>;
   readonly http?: PartnerHttp;
   /** Called before each stream is pulled (the fault checks arm their rule here). */
   readonly beforeStream?: (stream: string) => Promise<void>;
@@ -52,7 +58,8 @@ export async function pullAll<Config>(session: KitSession<Config>, options: Pull
     await options.beforeStream?.(stream);
     let index = 0;
     let ended = false;
-    for await (const page of subject.connector.pull(config, stream, options.from?.[stream], http, context)) {
+    const until = options.until?.[stream];
+    for await (const page of subject.connector.pull(config, stream, options.from?.[stream], http, until === undefined ? context : { ...context, until })) {
       index += 1;
       if (page.stream !== stream) throw new ContractFailure(`stream ${stream} page ${index}: expected page.stream "${stream}", got "${page.stream}"`);
       const edge = subject.connector.edge(page, session.edgeContext);
@@ -63,6 +70,7 @@ export async function pullAll<Config>(session: KitSession<Config>, options: Pull
       outcome.cursors[stream] = page.cursor;
       outcome.pages.push({
         stream, index, read: page.read, absorbed: page.absorbed + edge.absorbed, records: edge.records.length, rejections: edge.rejections.length, last: page.last,
+        refs: refsOf(edge.records), cursor: page.cursor,
       });
       if (page.last) {
         ended = true;

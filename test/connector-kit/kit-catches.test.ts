@@ -58,6 +58,18 @@ describe('the contract kit fails a connector that', () => {
     expect(await failureOf(forgetful, 'incremental')).toMatch(/expected only new versions, got \d+ unchanged versions emitted again/);
   });
 
+  it('declares bounded but ignores until', async () => {
+    const unbounded = broken({ pull: (config, stream, from, http, context) => original.pull(config, stream, from, http, context?.persons ? { persons: context.persons } : {}) });
+    expect(await failureOf(unbounded, 'bounded-pull')).toMatch(/^stream \w+ bounded at the cursor after page 1 of \d+: expected \d+, got \d+; unexpected \d+/);
+  });
+
+  it('has a windowCursor that does not stand for its instant', async () => {
+    const early = broken({ windowCursor: () => ({ recent: [] }) });
+    expect(await failureOf(early, 'bounded-pull')).toMatch(/^the window up to \S+: expected everything modified up to it, missing \d+/);
+    const late = broken({ windowCursor: (config, stream, at) => original.windowCursor?.(config, stream, new Date(Date.parse(at) + 86_400_000).toISOString()) ?? {} });
+    expect(await failureOf(late, 'bounded-pull')).toMatch(/^the window up to \S+: expected nothing modified after it, got \d+/);
+  });
+
   it('accepts unknown settings', async () => {
     const loose = broken({ configSchema: z.looseObject(ggzFhirConfigSchema.shape) as unknown as GgzConnector['configSchema'] });
     expect(await failureOf(loose, 'describe')).toMatch(/expected it to refuse an unknown key/);
