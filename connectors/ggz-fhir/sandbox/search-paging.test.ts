@@ -71,6 +71,19 @@ describe('searching the ggz sandbox', () => {
     expect(found.map((resource) => resource.id)).toEqual(all.slice(10, 20).map((item) => item.id));
   });
 
+  it('bounds a range with le to the millisecond, inclusive (a bounded pull asks ge and le)', async () => {
+    const all = live('ServiceRequest');
+    const from = new Date(Date.parse(all[10]?.lastUpdated ?? '')).toISOString();
+    const until = new Date(Date.parse(all[20]?.lastUpdated ?? '')).toISOString();
+    const found = (await client.walk(`/ServiceRequest?_lastUpdated=ge${from}&_lastUpdated=le${until}&_sort=_lastUpdated`)).flatMap(matches);
+    const expected = all.filter((item) => Date.parse(item.lastUpdated) >= Date.parse(from) && Date.parse(item.lastUpdated) <= Date.parse(until));
+    expect(found.map((resource) => resource.id)).toEqual(expected.map((item) => item.id));
+    expect(found.map((resource) => resource.id)).toContain(all[20]?.id);
+    const before = new Date(Date.parse(until) - 1).toISOString();
+    const cut = (await client.walk(`/ServiceRequest?_lastUpdated=ge${from}&_lastUpdated=le${before}&_sort=_lastUpdated`)).flatMap(matches);
+    expect(cut.map((resource) => resource.id)).not.toContain(all[20]?.id);
+  });
+
   it('breaks ties on lastUpdated by id ascending, also in descending order', async () => {
     const ascending = (await client.walk(`/Consent?_count=500`)).flatMap(matches);
     const instants = ascending.map(lastUpdated);
