@@ -11,6 +11,7 @@ import { registerPrivacyAccessCommands } from './privacy-access-commands.js';
 import { registerKeyRotationCommands } from './key-rotation-commands.js';
 import { registerRunActionCommands } from './run-actions-commands.js';
 import { workerCommand } from './worker.js';
+import { registerSchedulerCommand } from './scheduler.js';
 
 /**
  * `werkbrug`: one CLI, subcommands. Exit codes: 0 success, 1 the job ran and failed (a failed
@@ -91,5 +92,6 @@ program.command('worker')
     process.exitCode = await workerCommand(options.config, process.env).catch(fail);
   });
 registerRunActionCommands(program, defaultConfigFile, fail);
+registerSchedulerCommand(program, defaultConfigFile, fail);
 
 await program.parseAsync(process.argv).catch(fail);

@@ -73,13 +73,13 @@ export interface RunningScheduler {
   close(): Promise<void>;
 }
 
-/** Throws WB_CONFIG_INVALID naming the schedule when node-cron cannot read its expression or zone. */
-function checkSchedule(cronExpression: string, timezone: string, field: string, partner?: string): void {
-  if (!cron.validate(cronExpression)) throw new WerkbrugError('WB_CONFIG_INVALID', { ...(partner ? { partner } : {}), field, expected: 'a cron expression node-cron can run', got: JSON.stringify(cronExpression) });
+/** Throws WB_CONFIG_INVALID naming the schedule (`at`) when node-cron cannot read its expression or zone. */
+function checkSchedule(cronExpression: string, timezone: string, at: string, partner?: string): void {
+  if (!cron.validate(cronExpression)) throw new WerkbrugError('WB_CONFIG_INVALID', { ...(partner ? { partner } : {}), field: `${at}.cron`, expected: 'a cron expression node-cron can run', got: JSON.stringify(cronExpression) });
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    throw new WerkbrugError('WB_CONFIG_INVALID', { ...(partner ? { partner } : {}), field, expected: 'an IANA time zone such as Europe/Amsterdam', got: JSON.stringify(timezone) });
+    throw new WerkbrugError('WB_CONFIG_INVALID', { ...(partner ? { partner } : {}), field: `${at}.timezone`, expected: 'an IANA time zone such as Europe/Amsterdam', got: JSON.stringify(timezone) });
   }
 }
 
@@ -89,8 +89,8 @@ function checkSchedule(cronExpression: string, timezone: string, field: string, 
  * what Redis throws when it cannot be read; a failing tick later is logged, never thrown.
  */
 export async function startScheduler(deps: SchedulerDeps, options: SchedulerOptions): Promise<RunningScheduler> {
-  options.schedules.forEach((s) => checkSchedule(s.cron, s.timezone, `schedules[${s.index}].cron`, s.partnerId));
-  if (options.housekeeping) checkSchedule(options.housekeeping.cron, options.housekeeping.timezone, 'operations.scheduler.housekeeping.cron');
+  options.schedules.forEach((s) => checkSchedule(s.cron, s.timezone, `schedules[${s.index}]`, s.partnerId));
+  if (options.housekeeping) checkSchedule(options.housekeeping.cron, options.housekeeping.timezone, 'operations.scheduler.housekeeping');
   const now = deps.now ?? (() => new Date());
   const id = deps.id ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   const logger = deps.logger.child({ component: 'scheduler', scheduler: id });
