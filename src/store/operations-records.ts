@@ -115,4 +115,26 @@ export interface OperationsStore {
   /** Inserts or replaces the alert row (the caller holds the decision; see src/operations/alerts). */
   saveAlert(alert: AlertState): Promise<void>;
   listAlerts(filter: { status?: 'firing' | 'resolved' }): Promise<readonly AlertState[]>;
+  /**
+   * The condition holds: inserts the alert, or moves `lastAt`, summary and detail of the open one.
+   * A finished alert (its recovery delivered, or resolved before it was ever delivered) starts
+   * anew; one resolved whose recovery is still undelivered is firing again without a recovery.
+   * `started`: this call began the alert (its `firstAt` is `at`).
+   */
+  fireAlert(alert: FiringAlert, at: string): Promise<{ readonly alert: AlertState; readonly started: boolean }>;
+  /** The condition no longer holds: resolves a firing alert. Undefined when none was firing. */
+  resolveAlert(alertKey: string, at: string): Promise<AlertState | undefined>;
+  /**
+   * Runs `deliver` for the message the alert is due (`alert`: firing and never delivered;
+   * `recovery`: resolved after it was delivered, its recovery not yet), holding the row locked
+   * (FOR UPDATE SKIP LOCKED) so no other process delivers it at the same time, and records the
+   * delivery at `at()` when `deliver` returns true. `not-due` when nothing is due or another
+   * process holds the row.
+   */
+  claimAlertDelivery(alertKey: string, deliver: (alert: AlertState, event: 'alert' | 'recovery') => Promise<boolean>, at: () => string): Promise<'delivered' | 'failed' | 'not-due'>;
+  /** A trivial query, for /readyz. */
+  ping(): Promise<void>;
 }
+
+/** What an evaluation knows of a firing condition. */
+export type FiringAlert = Pick<AlertState, 'alertKey' | 'kind' | 'partnerId' | 'summary' | 'detail'>;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Cursor } from '../connector/connector.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { instantColumn, intColumn, jsonObjectColumn, parseFirst, parseRows } from './sql-rows.js';
+import { WerkbrugError } from '../errors/werkbrug-error.js';
 import type {
-  AlertState, OperationsStore, PartnerControl, PartnerRunSummary, QuarantineRelease, QuarantineSelection, RunCoverage, RunScope, StreamCursorRange,
+  AlertState, FiringAlert, OperationsStore, PartnerControl, PartnerRunSummary, QuarantineRelease, QuarantineSelection, RunCoverage, RunScope, StreamCursorRange,
 } from './operations-records.js';
 
 /** The store of operations (migration 010): pause state, run coverage and cursor ranges, quarantine releases, alert state. */
@@ -147,5 +148,62 @@ export class SqlOperationsStore implements OperationsStore {
 
   async listAlerts(filter: { status?: 'firing' | 'resolved' }): Promise<readonly AlertState[]> {
     return parseRows(alertRow, await this.q.query('SELECT * FROM alert_state WHERE ($1::text IS NULL OR status = $1) ORDER BY last_at DESC, alert_key', [filter.status ?? null])).map(toAlert);
+  }
+
+  async fireAlert(alert: FiringAlert, at: string): Promise<{ readonly alert: AlertState; readonly started: boolean }> {
+    // `finished`: nothing more will be sent for the old row, so the condition starts a new alert.
+    // An evaluation that began before the row was resolved changes nothing (its view is older).
+    const finished = `alert_state.status = 'resolved' AND (alert_state.recovery_notified_at IS NOT NULL OR alert_state.notified_at IS NULL)`;
+    const rows = await this.q.query(
+      `INSERT INTO alert_state (alert_key, kind, partner_id, status, first_at, last_at, summary, detail) VALUES ($1, $2, $3, 'firing', $4, $4, $5, $6::jsonb)
+       ON CONFLICT (alert_key) DO UPDATE SET
+         first_at = CASE WHEN ${finished} THEN excluded.first_at ELSE alert_state.first_at END,
+         notified_at = CASE WHEN ${finished} THEN NULL ELSE alert_state.notified_at END,
+         recovery_notified_at = CASE WHEN ${finished} THEN NULL ELSE alert_state.recovery_notified_at END,
+         status = 'firing', resolved_at = NULL, last_at = greatest(alert_state.last_at, excluded.last_at),
+         kind = excluded.kind, partner_id = excluded.partner_id, summary = excluded.summary, detail = excluded.detail
+       WHERE alert_state.status = 'firing' OR alert_state.resolved_at < excluded.last_at
+       RETURNING *`,
+      [alert.alertKey, alert.kind, alert.partnerId, at, alert.summary, JSON.stringify(alert.detail)],
+    );
+    const row = parseFirst(alertRow, rows);
+    if (row !== undefined) return { alert: toAlert(row), started: Date.parse(row.first_at) === Date.parse(at) };
+    const current = await this.getAlert(alert.alertKey);
+    if (current === undefined) throw new WerkbrugError('WB_STORE_CONTRACT', { field: 'alertKey', expected: 'the alert row fireAlert just found', got: JSON.stringify(alert.alertKey) });
+    return { alert: current, started: false };
+  }
+
+  async resolveAlert(alertKey: string, at: string): Promise<AlertState | undefined> {
+    // Only an evaluation at or after the last firing one resolves: an older view changes nothing.
+    const row = parseFirst(alertRow, await this.q.query(
+      `UPDATE alert_state SET status = 'resolved', resolved_at = $2, last_at = $2 WHERE alert_key = $1 AND status = 'firing' AND last_at <= $2 RETURNING *`,
+      [alertKey, at],
+    ));
+    return row === undefined ? undefined : toAlert(row);
+  }
+
+  async claimAlertDelivery(alertKey: string, deliver: (alert: AlertState, event: 'alert' | 'recovery') => Promise<boolean>, at: () => string): Promise<'delivered' | 'failed' | 'not-due'> {
+    const transaction = this.q.transaction?.bind(this.q);
+    if (transaction === undefined) throw new WerkbrugError('WB_STORE_CONTRACT', { field: 'claimAlertDelivery', expected: 'an operations store on a client with transactions' });
+    // The row lock lasts one delivery attempt: a second evaluator skips the row instead of waiting
+    // and sending it too; a crash rolls back and the next evaluation delivers it.
+    return transaction(async (tx) => {
+      const row = parseFirst(alertRow, await tx.query(
+        `SELECT * FROM alert_state WHERE alert_key = $1
+            AND ((status = 'firing' AND notified_at IS NULL) OR (status = 'resolved' AND notified_at IS NOT NULL AND recovery_notified_at IS NULL))
+            FOR UPDATE SKIP LOCKED`,
+        [alertKey],
+      ));
+      if (row === undefined) return 'not-due';
+      const alert = toAlert(row);
+      const event = alert.status === 'firing' ? 'alert' : 'recovery';
+      if (!(await deliver(alert, event))) return 'failed';
+      await tx.query(`UPDATE alert_state SET ${event === 'alert' ? 'notified_at' : 'recovery_notified_at'} = $2 WHERE alert_key = $1`, [alertKey, at()]);
+      return 'delivered';
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.q.query('SELECT 1 AS ok');
   }
 }
