@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { missedSlots, type SyncSchedule } from '../../src/operations/schedule-slots.js';
 import { SlotClaims } from '../../src/operations/slot-claims.js';
 import { defaultSettings, linesWith, openSchedulerRig, type SchedulerRig } from './scheduler-support.js';
@@ -87,6 +87,48 @@ describe('startScheduler after a scheduler was down', () => {
     await redis.set(lastKey(), 'gisteren');
     expect(await claims.lastHandled('ggz-altrecht#0')).toBeUndefined();
     expect(await claims.moveLast('ggz-altrecht#0', new Date('2026-03-01T08:00:00.000Z'))).toBe(true);
+  });
+});
+
+describe('a running scheduler whose event loop stalls', () => {
+  let rig: SchedulerRig;
+  beforeAll(async () => { rig = await openSchedulerRig('sched-late'); });
+  afterEach(async () => { await rig.reset(); });
+  afterAll(async () => { await rig.close(); });
+
+  const everySecond: SyncSchedule = { partnerId: 'gem-utrecht', index: 0, cron: '* * * * * *', timezone: 'UTC' };
+
+  /** Blocks this process for 3.5 s, as a long synchronous task or a suspended VM would: the stall is what is under test. */
+  function stall(): void {
+    const until = Date.now() + 3500;
+    while (Date.now() < until) { /* busy */ }
+  }
+
+  async function stalled(catchUp: 'latest' | 'all'): Promise<{ late: Record<string, unknown>; slots: string[] }> {
+    const { scheduler, logs } = await rig.start({ schedules: [everySecond], settings: { ...defaultSettings, catchUp } });
+    await vi.waitFor(async () => { expect((await rig.syncJobs()).length).toBeGreaterThanOrEqual(1); }, { timeout: 10_000, interval: 50 });
+    stall();
+    await vi.waitFor(() => { expect(linesWith(logs, 'scheduler was late: slots missed')).toHaveLength(1); }, { timeout: 10_000, interval: 50 });
+    await scheduler.close();
+    const [late] = linesWith(logs, 'scheduler was late: slots missed');
+    return { late: late ?? {}, slots: (await rig.syncJobs()).map((j) => j.data.slot ?? '') };
+  }
+
+  it('with catchUp latest, runs none of the late slots when the tick after them ran', async () => {
+    const { late, slots } = await stalled('latest');
+    expect(late).toMatchObject({ schedule: 'gem-utrecht#0', catchUp: 'latest', running: 0 });
+    expect(late.missed).toBeGreaterThanOrEqual(2);
+    expect(slots.some((s) => s === `gem-utrecht#0@${String(late.to)}`)).toBe(false);
+    expect(new Set(slots).size).toBe(slots.length);
+  });
+
+  it('with catchUp all, runs each late slot', async () => {
+    const { late, slots } = await stalled('all');
+    expect(late).toMatchObject({ catchUp: 'all' });
+    expect(late.running).toBe(late.missed);
+    expect(slots).toContain(`gem-utrecht#0@${String(late.from)}`);
+    expect(slots).toContain(`gem-utrecht#0@${String(late.to)}`);
+    expect(new Set(slots).size).toBe(slots.length);
   });
 });
 
