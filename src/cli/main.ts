@@ -9,6 +9,9 @@ import { syncCommand } from './sync.js';
 import { registerPrivacyErasureCommands } from './privacy-erasure-commands.js';
 import { registerPrivacyAccessCommands } from './privacy-access-commands.js';
 import { registerKeyRotationCommands } from './key-rotation-commands.js';
+import { registerStatusCommands } from './status-commands.js';
+import { registerPauseCommands } from './pause-commands.js';
+import { registerQuarantineCommands } from './quarantine-commands.js';
 import { registerRunActionCommands } from './run-actions-commands.js';
 import { workerCommand } from './worker.js';
 import { registerSchedulerCommand } from './scheduler.js';
@@ -84,6 +87,10 @@ registerKeyRotationCommands(program);
 
 registerPrivacyAccessCommands(program);
 registerPrivacyErasureCommands(program);
+
+registerStatusCommands(program);
+registerPauseCommands(program);
+registerQuarantineCommands(program);
 
 program.command('worker')
   .description('Run the sync, pull and ingest workers until SIGTERM/SIGINT (jobs in hand go back to the queue; nothing is lost). Serves /healthz, /readyz and /metrics.')

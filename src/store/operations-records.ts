@@ -1,4 +1,5 @@
 import type { Cursor } from '../connector/connector.js';
+import type { QuarantineItem } from './store.js';
 
 /**
  * What operations keeps in the store besides the data (issue 6): partners paused by `werkbrug
@@ -91,6 +92,32 @@ export interface PartnerRunSummary {
   readonly pending: number;
 }
 
+/** Per partner and stream: the latest run that covered the stream and its latest successful one. */
+export interface StreamRunSummary {
+  readonly partnerId: string;
+  readonly stream: string;
+  readonly latestRunId: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastSuccessRunId: string | null;
+}
+
+/** Quarantined items of one partner and reason: rows (`items`), how many are not released, occurrences. */
+export interface QuarantineCount {
+  readonly partnerId: string;
+  readonly reason: string;
+  readonly items: number;
+  readonly open: number;
+  readonly occurrences: number;
+}
+
+/** A run that re-ran another (its `sourceRunId`): a retry, replay or release. */
+export interface RerunningRun {
+  readonly runId: string;
+  readonly trigger: string;
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly startedAt: string;
+}
+
 export interface OperationsStore {
   setPartnerPaused(partnerId: string, paused: boolean, changedBy: string, reason?: string): Promise<PartnerControl>;
   partnerControls(): Promise<readonly PartnerControl[]>;
@@ -107,6 +134,15 @@ export interface OperationsStore {
 
   /** Per configured partner id: latest run, last success, open quarantine and pending counts. */
   partnerRunSummaries(partnerIds: readonly string[]): Promise<readonly PartnerRunSummary[]>;
+
+  /** Per (partner, stream), in the order given: a run covers a stream when it pulled all streams or named it. */
+  streamRunSummaries(streams: readonly { partnerId: string; stream: string }[]): Promise<readonly StreamRunSummary[]>;
+  /** The runs that retried, replayed or released this run, oldest first. */
+  runsRerunning(runId: string): Promise<readonly RerunningRun[]>;
+  /** Quarantine counted per partner and reason (`open`: only items not released). */
+  quarantineCounts(filter: { partnerId?: string; reason?: string; open?: boolean }): Promise<readonly QuarantineCount[]>;
+  /** Every quarantine row of one source reference (one per reason and field), released or not. */
+  quarantineItemsOf(partnerId: string, sourceRef: string): Promise<readonly QuarantineItem[]>;
 
   /** Marks the selected open quarantine items released for the run `releaseRunId`. */
   releaseQuarantine(selection: QuarantineSelection, releaseRunId: string): Promise<QuarantineRelease>;

@@ -5,7 +5,10 @@ import { instantColumn, intColumn, jsonObjectColumn, parseFirst, parseRows } fro
 import { WerkbrugError } from '../errors/werkbrug-error.js';
 import type {
   AlertState, FiringAlert, OperationsStore, PartnerControl, PartnerRunSummary, QuarantineRelease, QuarantineSelection, RunCoverage, RunScope, StreamCursorRange,
+  QuarantineCount, RerunningRun, StreamRunSummary,
 } from './operations-records.js';
+import { quarantineCounts, quarantineItemsOf, runsRerunning, streamRunSummaries } from './operations-report-store.js';
+import type { QuarantineItem } from './store.js';
 
 /** The store of operations (migration 010): pause state, run coverage and cursor ranges, quarantine releases, alert state. */
 
@@ -114,6 +117,22 @@ export class SqlOperationsStore implements OperationsStore {
       partnerId: row.partner_id, latestRunId: row.latest_run_id, lastSuccessAt: row.last_success_at, lastSuccessRunId: row.last_success_run_id,
       openQuarantine: row.open_quarantine, pending: row.pending,
     }));
+  }
+
+  streamRunSummaries(streams: readonly { partnerId: string; stream: string }[]): Promise<readonly StreamRunSummary[]> {
+    return streamRunSummaries(this.q, streams);
+  }
+
+  runsRerunning(runId: string): Promise<readonly RerunningRun[]> {
+    return runsRerunning(this.q, runId);
+  }
+
+  quarantineCounts(filter: { partnerId?: string; reason?: string; open?: boolean }): Promise<readonly QuarantineCount[]> {
+    return quarantineCounts(this.q, filter);
+  }
+
+  quarantineItemsOf(partnerId: string, sourceRef: string): Promise<readonly QuarantineItem[]> {
+    return quarantineItemsOf(this.q, partnerId, sourceRef);
   }
 
   async releaseQuarantine(selection: QuarantineSelection, releaseRunId: string): Promise<QuarantineRelease> {

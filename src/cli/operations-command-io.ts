@@ -1,0 +1,29 @@
+/**
+ * What an operations command writes to and reads its clock from: stdout, stderr and now in
+ * production; a buffer and a fixed instant in tests, which call the commands in-process.
+ */
+export interface CommandIo {
+  readonly write?: (text: string) => void;
+  readonly writeError?: (text: string) => void;
+  readonly now?: () => Date;
+  /** Tests: the store schema of their own (PostgreSQL). */
+  readonly storeSchema?: string;
+}
+
+export interface ResolvedIo {
+  readonly write: (text: string) => void;
+  readonly writeError: (text: string) => void;
+  readonly now: () => Date;
+  readonly storeSchema: string | undefined;
+}
+
+export function resolveIo(io: CommandIo = {}): ResolvedIo {
+  return {
+    write: io.write ?? ((text) => process.stdout.write(text)),
+    writeError: io.writeError ?? ((text) => process.stderr.write(text)),
+    now: io.now ?? (() => new Date()),
+    storeSchema: io.storeSchema,
+  };
+}
+
+export const defaultConfigFile = 'config/midden-utrecht.yaml';
