@@ -42,17 +42,21 @@ export async function waitingRunOf(queues: Pick<QueueSet, 'sync'>, partnerId: st
   return waiting.find((job) => syncJobSchema.safeParse(job.data).data?.partnerId === partnerId)?.id;
 }
 
+/** Never throws: a Redis or store failure is logged and returned as `failed` (cron ticks have nobody to throw to). */
 export async function handleSyncSlot(context: SlotContext, schedule: SyncSchedule, at: Date, reason: SlotReason): Promise<SlotOutcome> {
   const key = scheduleKey(schedule);
   const slot = slotId(key, at);
   const log = context.logger.child({ schedule: key, partner: schedule.partnerId, slot, reason });
-  const claim = await context.claims.claim(slot, context.claimSeconds);
-  if (!claim.won) {
-    await context.claims.moveLast(key, at);
-    log.debug({ claimedBy: claim.holder }, 'slot claimed by another scheduler');
-    return { kind: 'taken', slot, holder: claim.holder };
-  }
+  // Set while this scheduler holds the claim of a slot it has not queued: a failure then gives it back.
+  let holding = false;
   try {
+    const claim = await context.claims.claim(slot, context.claimSeconds);
+    if (!claim.won) {
+      await context.claims.moveLast(key, at);
+      log.debug({ claimedBy: claim.holder }, 'slot claimed by another scheduler');
+      return { kind: 'taken', slot, holder: claim.holder };
+    }
+    holding = true;
     if (await context.operations.isPartnerPaused(schedule.partnerId)) {
       const waitingJob = await waitingRunOf(context.queues, schedule.partnerId);
       if (waitingJob !== undefined) {
@@ -69,6 +73,7 @@ export async function handleSyncSlot(context: SlotContext, schedule: SyncSchedul
     // Sync jobs have one attempt: a failed run is retried as a new run (`werkbrug retry`), and a
     // delayed sync job is always held work (held-work.ts).
     const job = await context.queues.sync.add('run', data, { jobId, attempts: 1 });
+    holding = false;
     await context.claims.moveLast(key, at);
     const queuedRun = syncJobSchema.safeParse(job.data).data?.runId;
     if (queuedRun !== data.runId) {
@@ -79,7 +84,7 @@ export async function handleSyncSlot(context: SlotContext, schedule: SyncSchedul
     log.info({ jobId, run: data.runId, ...(schedule.streams ? { streams: schedule.streams } : {}) }, 'scheduled run queued');
     return { kind: 'queued', slot, runId: data.runId, jobId };
   } catch (error) {
-    await context.claims.release(slot).catch(() => undefined);
+    if (holding) await context.claims.release(slot).catch(() => undefined);
     log.error({ ...errorFields(error) }, 'scheduled run could not be queued');
     return { kind: 'failed', slot };
   }

@@ -1,7 +1,11 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openQueues } from '../../jobs/queues.js';
 import type { SyncJobData } from '../../jobs/sync.js';
 import type { SyncSchedule } from '../../src/operations/schedule-slots.js';
-import { linesWith, openSchedulerRig, type SchedulerRig } from './scheduler-support.js';
+import { startScheduler } from '../../src/operations/scheduler.js';
+import { openTestStore } from '../support/postgres.js';
+import { defaultSettings, linesWith, openSchedulerRig, sinkLogger, type SchedulerRig } from './scheduler-support.js';
 
 /**
  * A paused partner (`werkbrug pause`) keeps its slots claimed, but gets one waiting run, not one per
@@ -49,5 +53,24 @@ describe('the scheduler and a paused partner', () => {
     for (const hour of [1, 2]) expect((await scheduler.tick('ggz-altrecht#0', at(hour))).kind).toBe('queued');
     expect(await rig.syncJobs()).toHaveLength(2);
     await rig.store.store.operations.setPartnerPaused('gem-utrecht', false, 'test');
+  });
+
+  it('gives the claim back and queues nothing when the pause state cannot be read', async () => {
+    const gone = await openTestStore({ name: 'pglite' });
+    await gone.close();
+    const queues = await openQueues({ redisUrl: rig.redis.url, prefix: rig.prefix, attempts: 1, backoffMs: 10 });
+    const { logger, logs } = sinkLogger();
+    const scheduler = await startScheduler({ queues, prefix: rig.prefix, operations: gone.store.operations, logger }, { schedules: [hourly], settings: defaultSettings });
+    const redis = new Redis(rig.redis.url);
+    try {
+      expect(await scheduler.tick('ggz-altrecht#0', at(1))).toEqual({ kind: 'failed', slot: 'ggz-altrecht#0@2026-11-25T01:00:00.000Z' });
+      expect(linesWith(logs, 'scheduled run could not be queued')).toHaveLength(1);
+      expect(await redis.exists(`${rig.prefix}:scheduler:slot:ggz-altrecht#0@2026-11-25T01:00:00.000Z`)).toBe(0);
+      expect(await rig.syncJobs()).toHaveLength(0);
+    } finally {
+      redis.disconnect();
+      await scheduler.close();
+      await queues.close();
+    }
   });
 });
