@@ -3,6 +3,7 @@ import { ingestBatch, ingestBatchSchema, type IngestBatch, type IngestResult } f
 import type { Runtime } from '../src/pipeline/runtime.js';
 import { WerkbrugError, isWerkbrugError } from '../src/errors/werkbrug-error.js';
 import { errorFields } from '../src/logging/logger.js';
+import { recordIngest } from '../src/operations/metrics.js';
 import { asJobError, queueNames } from './queues.js';
 
 /**
@@ -30,6 +31,7 @@ export function ingestProcessor(runtime: Runtime) {
         now: runtime.now(),
       });
       log.debug({ ...result.counts, logEntries: result.logEntries }, 'page stored');
+      recordIngest(batch.partnerId, batch.stream, result.counts);
       return result;
     } catch (error) {
       log.warn({ ...errorFields(error), attempt: job.attemptsMade + 1 }, 'page not stored');

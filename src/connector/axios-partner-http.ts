@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders } from 'axios';
 import { safePath } from './safe-path.js';
+import type { ErrorCode } from '../errors/catalog.js';
 import { WerkbrugError } from '../errors/werkbrug-error.js';
 import type { PartnerHttp, PartnerRequest, PartnerResponse } from './partner-http.js';
 
@@ -33,6 +34,8 @@ export interface PartnerHttpOptions {
   readonly logger?: { warn(obj: object, msg: string): void };
   /** How to wait between attempts; tests pass one that records the delay and resolves at once. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Told of every attempt, for metrics: how long it took and, when it failed, the error code. */
+  readonly observer?: (attempt: { readonly durationMs: number; readonly code?: ErrorCode }) => void;
 }
 
 type Failure = WerkbrugError & { retryAfterSeconds?: number };
@@ -147,14 +150,19 @@ export function createPartnerHttp(options: PartnerHttpOptions): PartnerHttp {
       throw new WerkbrugError('WB_PARTNER_CONFIG_REJECTED', { partner: options.partnerId, field: 'url', expected: `a URL on ${[...origins].join(' or ') || 'an allowed origin'}`, got: url.origin });
     }
     for (let attemptNo = 0; ; attemptNo += 1) {
+      const startedAt = performance.now();
       const outcome = await attempt(request, url, method);
       let failure: Failure;
       if (outcome instanceof WerkbrugError) failure = outcome;
       else {
         const classified = request.classify?.(outcome);
-        if (classified === undefined) return outcome;
+        if (classified === undefined) {
+          options.observer?.({ durationMs: performance.now() - startedAt });
+          return outcome;
+        }
         failure = classified;
       }
+      options.observer?.({ durationMs: performance.now() - startedAt, code: failure.code });
       failure = withPartner(failure);
       const bodyTooLarge = failure.code === 'WB_PARTNER_RESPONSE_INVALID' && outcome instanceof WerkbrugError;
       if (!failure.retryable || bodyTooLarge || attemptNo >= options.retries) throw failure;

@@ -6,6 +6,7 @@ import type { Connector } from '../connector/connector.js';
 import { createPartnerHttp } from '../connector/axios-partner-http.js';
 import type { PartnerHttp } from '../connector/partner-http.js';
 import { WerkbrugError } from '../errors/werkbrug-error.js';
+import { partnerRequestObserver } from '../operations/metrics.js';
 import type { Pseudonymiser } from '../stages/pseudonymise.js';
 import type { Store } from '../store/store.js';
 
@@ -62,5 +63,6 @@ export function partnerHttp(runtime: Runtime, binding: PartnerBinding, logger: L
     baseDelayMs: http.baseDelayMs,
     maxRetryAfterSeconds: http.maxRetryAfterSeconds,
     logger,
+    observer: partnerRequestObserver(binding.partner.id),
   });
 }
