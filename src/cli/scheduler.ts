@@ -32,6 +32,8 @@ export interface SchedulerCommandOptions {
   readonly config: string;
   /** Periodic tasks to run besides the schedules (the alert checks), built once everything is open. */
   readonly periodic?: (opened: SchedulerOpened) => readonly PeriodicTask[];
+  /** What runs alongside the scheduler (the health and metrics endpoint): started after it, closed before it. */
+  readonly alongside?: (opened: SchedulerOpened) => Promise<{ close(): Promise<void> }>;
   /** Resolves when the scheduler should stop; default the first SIGTERM or SIGINT. */
   readonly stopSignal?: Promise<unknown>;
 }
@@ -86,9 +88,17 @@ export async function schedulerCommand(options: SchedulerCommandOptions, env: No
           ...(housekeeping && housekeepingRuntime ? { housekeeping: { ...housekeeping, run: async () => { await runHousekeeping(housekeepingRuntime); } } } : {}),
           periodic: options.periodic?.({ config, store, logger, queues, env }) ?? [],
         });
-        const signal = await stopSignal;
-        logger.info({ signal: typeof signal === 'string' ? signal : 'stop' }, 'scheduler stopping');
-        await scheduler.close();
+        try {
+          const beside = await options.alongside?.({ config, store, logger, queues, env });
+          try {
+            const signal = await stopSignal;
+            logger.info({ signal: typeof signal === 'string' ? signal : 'stop' }, 'scheduler stopping');
+          } finally {
+            await beside?.close();
+          }
+        } finally {
+          await scheduler.close();
+        }
         return 0;
       } finally {
         await queues.close();
@@ -102,14 +112,15 @@ export async function schedulerCommand(options: SchedulerCommandOptions, env: No
 }
 
 /**
- * Registers `werkbrug scheduler`. `periodic` plugs in tasks such as the alert checks
- * (`{ name: 'alerts', everyMs: config.operations.alerts.checkEverySeconds * 1000, run }`).
+ * Registers `werkbrug scheduler`. `plugins.periodic` adds tasks such as the alert checks
+ * (`{ name: 'alerts', everyMs: config.operations.alerts.checkEverySeconds * 1000, run }`),
+ * `plugins.alongside` the health and metrics endpoint.
  */
-export function registerSchedulerCommand(program: Command, defaultConfigFile: string, fail: (error: unknown) => never, periodic?: SchedulerCommandOptions['periodic']): void {
+export function registerSchedulerCommand(program: Command, defaultConfigFile: string, fail: (error: unknown) => never, plugins: Pick<SchedulerCommandOptions, 'periodic' | 'alongside'> = {}): void {
   program.command('scheduler')
     .description('Run the partners\' schedules (partners[].schedules): one sync per slot however many schedulers run, missed slots reported and caught up; stops on SIGTERM/SIGINT.')
     .option('-c, --config <file>', 'region config file', defaultConfigFile)
     .action(async (options: { config: string }) => {
-      process.exitCode = await schedulerCommand({ config: options.config, ...(periodic ? { periodic } : {}) }, process.env).catch(fail);
+      process.exitCode = await schedulerCommand({ config: options.config, ...plugins }, process.env).catch(fail);
     });
 }
