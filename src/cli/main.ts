@@ -12,6 +12,7 @@ import { registerKeyRotationCommands } from './key-rotation-commands.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerPauseCommands } from './pause-commands.js';
 import { registerQuarantineCommands } from './quarantine-commands.js';
+import { registerAlertsCommands } from './alerts-commands.js';
 import { registerRunActionCommands } from './run-actions-commands.js';
 import { workerCommand } from './worker.js';
 import { registerSchedulerCommand } from './scheduler.js';
@@ -91,6 +92,7 @@ registerPrivacyErasureCommands(program);
 registerStatusCommands(program);
 registerPauseCommands(program);
 registerQuarantineCommands(program);
+registerAlertsCommands(program);
 
 program.command('worker')
   .description('Run the sync, pull and ingest workers until SIGTERM/SIGINT (jobs in hand go back to the queue; nothing is lost). Serves /healthz, /readyz and /metrics.')
