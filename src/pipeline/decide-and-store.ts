@@ -5,7 +5,7 @@ import { decideUpsert, type IncomingState } from '../stages/upsert-decision.js';
 import type { Purpose } from '../trajectory/codes.js';
 import { draftHash } from '../trajectory/draft-hash.js';
 import { purposeSchema, type DraftRecord } from '../trajectory/trajectory-record.js';
-import type { ConsentLogContent, RecordWrite, StoreTx } from '../store/store.js';
+import type { ConsentLogContent, RecordWrite, StoredRowState, StoreTx } from '../store/store.js';
 import { finaliseRecord } from './finalise-record.js';
 
 /**
@@ -91,7 +91,18 @@ export async function decideAndStore(tx: StoreTx, scope: DecisionScope, candidat
     return { candidate, decision: decideRecord(scope.purposes, { lookup, today, now, waitingSince: candidate.waitingSince, maxWaitDays: scope.maxWaitDays }) };
   });
 
-  const logContents: ConsentLogContent[] = decided.map(({ candidate, decision }) => ({
+  // Rows of permitted records as stored now: a permit that changes nothing (same version, same
+  // purposes — a replay, a back-fill or a release re-reading what is stored) is not logged again;
+  // the stored row keeps pointing at the decision that let it in.
+  const permittedKeys = decided.filter((d) => d.decision.outcome === 'permit').map((d) => d.candidate.draft.source.record_key);
+  const existing = permittedKeys.length > 0 ? await tx.loadRowStates(scope.partnerId, permittedKeys) : new Map<string, StoredRowState>();
+  const unchangedPermit = (draft: DraftRecord, purposes: readonly string[]): boolean => {
+    const current = existing.get(draft.source.record_key);
+    if (!current || current.purposesKey !== [...purposes].sort().join(',')) return false;
+    return decideUpsert(incomingState(draft, scope.mappingVersion), { ...current, contentHash: current.draftHash ?? current.contentHash }) === 'noop';
+  };
+  const logged = decided.filter(({ candidate, decision }) => !(decision.outcome === 'permit' && unchangedPermit(candidate.draft, decision.permitted)));
+  const logContents: ConsentLogContent[] = logged.map(({ candidate, decision }) => ({
     kind: 'decision',
     at: now,
     partnerId: scope.partnerId,
@@ -107,10 +118,10 @@ export async function decideAndStore(tx: StoreTx, scope: DecisionScope, candidat
     batchId: scope.batchId,
   }));
   const logEntries = await tx.appendConsentLog(logContents);
+  const hashOf = new Map(logged.map((d, index) => [d, logEntries[index]?.hash]));
 
-  const permitted = decided.flatMap(({ candidate, decision }, index) =>
-    decision.outcome === 'permit' ? [{ draft: candidate.draft, purposes: decision.permitted, entryHash: logEntries[index]?.hash }] : []);
-  const existing = permitted.length > 0 ? await tx.loadRowStates(scope.partnerId, permitted.map((p) => p.draft.source.record_key)) : new Map();
+  const permitted = decided.flatMap((d) =>
+    d.decision.outcome === 'permit' ? [{ draft: d.candidate.draft, purposes: d.decision.permitted, entryHash: hashOf.get(d) }] : []);
   const lineage = { ingestedAt: now, connector: scope.connector, mappingVersion: scope.mappingVersion, batchId: scope.batchId };
   const writes: RecordWrite[] = [];
   const conflicts: Rejection[] = [];
