@@ -13,10 +13,11 @@ export function formatQuarantineList(list: QuarantineList): string {
     list.counts.map((c) => [c.partnerId, c.reason, String(c.items), String(c.open), String(c.occurrences)]),
   );
   const items = textTable(
-    [{ header: 'PARTNER' }, { header: 'REFERENCE' }, { header: 'STREAM' }, { header: 'STAGE' }, { header: 'FIELD' }, { header: 'REASON' },
+    // The reference starts with the partner id, so no partner column.
+    [{ header: 'REFERENCE' }, { header: 'STREAM' }, { header: 'STAGE' }, { header: 'FIELD' }, { header: 'REASON' },
       { header: 'EXPECTED' }, { header: 'SEEN', align: 'right' }, { header: 'FIRST SEEN' }, { header: 'LAST SEEN' }, { header: 'RELEASED' }],
     list.items.map((i) => [
-      i.partnerId, i.sourceRef, i.stream, i.stage, i.field, i.reason, i.expected, String(i.occurrences),
+      i.sourceRef, i.stream, i.stage, i.field, i.reason, i.expected, String(i.occurrences),
       formatInstant(i.firstSeenAt), formatInstant(i.lastSeenAt), i.released ? `yes ${formatInstant(i.releasedAt)}` : 'no',
     ]),
   );

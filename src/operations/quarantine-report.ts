@@ -86,7 +86,10 @@ export async function listQuarantined(store: Store, filter: { partnerId?: string
 
 /** Everything stored about one quarantined record; refuses a reference with nothing quarantined. */
 export async function showQuarantined(store: Store, partnerId: string, sourceRef: string, now: Date): Promise<QuarantineItemReport> {
-  const items = sourceRef.length <= 300 ? await store.operations.quarantineItemsOf(partnerId, sourceRef) : [];
+  // References start with the partner id (`ggz-altrecht:EpisodeOfCare/…`); it may be left out.
+  const ref = sourceRef.startsWith(`${partnerId}:`) ? sourceRef : `${partnerId}:${sourceRef}`;
+  let items = sourceRef.length <= 300 ? await store.operations.quarantineItemsOf(partnerId, sourceRef) : [];
+  if (items.length === 0 && ref !== sourceRef && ref.length <= 300) items = await store.operations.quarantineItemsOf(partnerId, ref);
   if (items.length === 0) {
     throw operationsInputError('source-ref', `the reference of a quarantined record of ${partnerId}, as \`werkbrug quarantine list --partner ${partnerId}\` shows it`, JSON.stringify(sourceRef.slice(0, 80)));
   }
@@ -106,6 +109,6 @@ export async function showQuarantined(store: Store, partnerId: string, sourceRef
   }
   runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   return quarantineItemReportSchema.parse({
-    schema: quarantineItemSchemaId, generatedAt: now.toISOString(), partnerId, sourceRef, items: items.map(quarantineEntry), runs,
+    schema: quarantineItemSchemaId, generatedAt: now.toISOString(), partnerId, sourceRef: items[0]?.sourceRef ?? sourceRef, items: items.map(quarantineEntry), runs,
   });
 }

@@ -21,7 +21,7 @@ export interface SeededStore {
   readonly configFile: string;
   /** DATABASE_URL for PostgreSQL; none for PGlite. REDIS_URL and WERKBRUG_REDIS_PREFIX are the test's. */
   env(redis: { url: string; prefix: string }): NodeJS.ProcessEnv;
-  /** Store schema for the commands (PostgreSQL). */
+  /** Store schema for the commands (PostgreSQL; the config file names it too). */
   readonly storeSchema: string | undefined;
   /** Undefined when the store was left empty (`sync: false`). */
   readonly runs: { readonly first: SyncRun; readonly failed: SyncRun; readonly last: SyncRun } | undefined;
@@ -32,9 +32,10 @@ export interface SeededStore {
 
 export const switchedOffPartner = 'uwv';
 
-function writeConfig(dir: string): string {
+/** The region config with the store in `dir` (PGlite) or in `schema` (PostgreSQL, with DATABASE_URL). */
+function writeConfig(dir: string, schema?: string): string {
   const region = parse(readFileSync('config/midden-utrecht.yaml', 'utf8')) as { store: Record<string, unknown>; partners: { id: string; paused?: boolean }[] };
-  region.store = { ...region.store, embeddedDir: join(dir, 'store') };
+  region.store = { ...region.store, embeddedDir: join(dir, 'store'), ...(schema !== undefined ? { schema } : {}) };
   region.partners = region.partners.filter((p) => p.id === partnerId || p.id === switchedOffPartner).map((p) => (p.id === switchedOffPartner ? { ...p, paused: true } : p));
   const file = join(dir, 'region.yaml');
   writeFileSync(file, stringify(region));
@@ -62,9 +63,9 @@ async function syncThreeTimes(name: string, store: Store): Promise<NonNullable<S
 export async function seededStore(engine: TestEngine, name: string, options: { sync?: boolean } = {}): Promise<SeededStore> {
   const sync = options.sync ?? true;
   const dir = mkdtempSync(join(tmpdir(), `werkbrug-${name}-`));
-  const configFile = writeConfig(dir);
   if (engine.name === 'postgres') {
     const test = await openTestStore(engine);
+    const configFile = writeConfig(dir, test.schema);
     const runs = sync ? await syncThreeTimes(name, test.store) : undefined;
     return {
       engine: engine.name, dir, configFile, runs, storeSchema: test.schema,
@@ -76,6 +77,7 @@ export async function seededStore(engine: TestEngine, name: string, options: { s
       },
     };
   }
+  const configFile = writeConfig(dir);
   const storeDir = join(dir, 'store');
   const open = (): Promise<Store> => openStore({ pgliteDir: storeDir, schema: 'werkbrug' });
   const store = await open();

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShowCommand, runsCommand, statusCommand } from '../../src/cli/status-commands.js';
 import { runDetailSchema, runsReportSchema } from '../../src/operations/run-history.js';
@@ -193,6 +194,27 @@ describe.each(engines)('status and runs on $name', (engine) => {
       const { code, err } = await capture(seeded, soon, (io) => runShowCommand('r20250602T000000Z-nothing', { config: seeded.configFile }, env(), io));
       expect(code).toBe(2);
       expect(err).toContain('run: expected the id of a stored run');
+    });
+  });
+
+  describe('as a command in its own process', () => {
+    const werkbrug = (args: readonly string[]): { status: number | null; stdout: string; stderr: string } =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: env(), encoding: 'utf8' });
+
+    it('werkbrug status --format json prints the documented schema and exits 1 for a partner stale by the real clock', async () => {
+      const [latest] = await seeded.withStore((store) => store.listRuns({ partnerId, limit: 1 }));
+      const result = werkbrug(['status', '-c', seeded.configFile, '--format', 'json']);
+      const report = statusReportSchema.parse(JSON.parse(result.stdout));
+      expect(report.partners.find((p) => p.partnerId === partnerId)?.lastRun?.runId).toBe(latest?.runId);
+      // The seeded runs are from the harness's pinned 2025 clock: long past 36 h now.
+      expect(report.attention.map((a) => a.kind)).toEqual(['stale']);
+      expect(result.status).toBe(1);
+    });
+
+    it('werkbrug runs show takes its options after the run id', () => {
+      const result = werkbrug(['runs', 'show', runs().first.runId, '-c', seeded.configFile, '--format', 'json']);
+      expect(result.status).toBe(0);
+      expect(runDetailSchema.parse(JSON.parse(result.stdout)).run.runId).toBe(runs().first.runId);
     });
   });
 
