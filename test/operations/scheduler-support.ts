@@ -55,6 +55,9 @@ export async function openSchedulerRig(name: string): Promise<SchedulerRig> {
     redis, prefix, store, queues,
     async start(options, extra = {}) {
       const own = await openQueues(settings);
+      // Closed right after opening (a scheduler that refuses its schedules), a queue still
+      // connecting rejects with "Connection is closed" that nobody awaits: let them connect first.
+      await Promise.all([own.sync.waitUntilReady(), own.pull.waitUntilReady(), own.ingest.waitUntilReady(), own.connection.ping()]);
       const { logger, logs } = sinkLogger();
       try {
         const scheduler = await startScheduler(
