@@ -116,6 +116,24 @@ describe.each(engines)('status and runs on $name', (engine) => {
       expect((await status(soon, undefined, unreachable)).out).toContain('Queues: UNKNOWN: Redis at redis://127.0.0.1:1 could not be reached');
     });
 
+    it('lists the alerts firing now, not the resolved ones', async () => {
+      const alert = {
+        kind: 'stale' as const, partnerId, firstAt: '2025-06-02T08:00:00.000Z', lastAt: '2025-06-02T09:00:00.000Z', notifiedAt: '2025-06-02T08:00:01.000Z',
+        resolvedAt: null, recoveryNotifiedAt: null, detail: { hours: 40 },
+      };
+      await seeded.withStore(async (store) => {
+        await store.operations.saveAlert({ ...alert, alertKey: `stale:${partnerId}`, status: 'firing', summary: `${partnerId}: no successful sync for 40 h` });
+        await store.operations.saveAlert({ ...alert, alertKey: `failed-run:${partnerId}`, kind: 'failed-run', status: 'resolved', resolvedAt: '2025-06-02T09:00:00.000Z', summary: 'old' });
+      });
+      const { report } = await statusJson(soon);
+      expect(report.alerts).toEqual([{ alertKey: `stale:${partnerId}`, kind: 'stale', partnerId, since: alert.firstAt, lastAt: alert.lastAt, summary: `${partnerId}: no successful sync for 40 h` }]);
+      expect((await status(soon)).out).toContain(`Alerts firing:\n  stale:${partnerId}  since 2025-06-02 10:00  ${partnerId}: no successful sync for 40 h`);
+      await seeded.withStore(async (store) => {
+        await store.operations.saveAlert({ ...alert, alertKey: `stale:${partnerId}`, status: 'resolved', resolvedAt: '2025-06-02T09:10:00.000Z', summary: 'recovered' });
+      });
+      expect((await statusJson(soon)).report.alerts).toEqual([]);
+    });
+
     it('refuses an unknown format with exit 2', async () => {
       const { code, err } = await status(soon, 'yaml');
       expect(code).toBe(2);
