@@ -12,6 +12,9 @@ import { planStream, type StreamPlan } from '../src/pipeline/run-scope.js';
 import type { StreamDescription } from '../src/connector/connector.js';
 import type { PartnerBinding } from '../src/pipeline/runtime.js';
 import type { RunScope } from '../src/store/operations-records.js';
+import { alertsAfterRun } from '../src/operations/alerts/index.js';
+import { recordRun } from '../src/operations/metrics.js';
+import type { Logger } from '../src/logging/logger.js';
 import { queueNames } from './queues.js';
 import type { PullJobData } from './pull.js';
 
@@ -167,6 +170,7 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents,
     else log.info({ streams: streams.length }, 'sync run succeeded');
     // Only after a complete run, and only when every partner's latest run is complete: a
     // person's reference date needs all their rows (retention-purge.ts).
+    await afterRun(runtime, data.runId, log);
     if (status === 'succeeded' && data.scope) await runtime.store.operations.deleteScopedCursors(data.partnerId, data.scope.key);
     if (status === 'succeeded') await purgeAfterSync(runtime, data.runId, log);
     return { status, failedStreams: failures.map((f) => f.stream) };
@@ -182,4 +186,20 @@ async function planStreams(runtime: Runtime, binding: PartnerBinding, scope: Run
   }
   const facts = { connector: binding.connector, settings: binding.settings, ...(ranges ? { ranges } : {}), currentCursor: (stream: string) => current.get(stream) };
   return new Map(streams.map((stream) => [stream.name, planStream(stream, scope, facts)]));
+}
+
+/**
+ * When a run has finished: its metrics, and its alerts (a failed run alerts at once, a success
+ * sends the recovery of an alert that was delivered). Never fails the run: an alert that cannot be
+ * delivered stays due and goes at the scheduler's next check.
+ */
+async function afterRun(runtime: Runtime, runId: string, log: Logger): Promise<void> {
+  const run = await runtime.store.getRun(runId);
+  if (!run) return;
+  recordRun(run);
+  try {
+    await alertsAfterRun({ config: runtime.config, store: runtime.store, logger: runtime.logger, env: runtime.env, now: runtime.now }, run);
+  } catch (error) {
+    log.error({ ...errorFields(error) }, 'alerts after the run could not be judged');
+  }
 }
