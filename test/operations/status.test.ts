@@ -19,6 +19,18 @@ const engines = await testEngines();
 const soon = new Date('2025-06-02T09:30:00Z');
 const twoDaysOn = new Date('2025-06-04T09:30:00Z');
 
+describe('werkbrug status --json-schema', () => {
+  it('prints the JSON Schema of the JSON output, with the field descriptions, without opening a store', async () => {
+    let out = '';
+    const code = await statusCommand({ config: 'no-such-config.yaml', jsonSchema: true }, {}, { write: (text) => { out += text; } });
+    expect(code).toBe(0);
+    const schema = JSON.parse(out) as { properties: Record<string, { description?: string; const?: string }> };
+    expect(schema.properties.schema?.const).toBe('werkbrug.status/1');
+    expect(schema.properties.ok?.description).toContain('exit code is then 1');
+    expect(Object.keys(schema.properties)).toEqual(['schema', 'generatedAt', 'configFile', 'ok', 'attention', 'partners', 'queues', 'alerts']);
+  });
+});
+
 describe.each(engines)('status and runs on $name', (engine) => {
   let seeded: SeededStore;
   let redis: RedisEndpoint;
