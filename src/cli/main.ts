@@ -16,6 +16,7 @@ import { registerAlertsCommands } from './alerts-commands.js';
 import { registerRunActionCommands } from './run-actions-commands.js';
 import { workerCommand } from './worker.js';
 import { registerSchedulerCommand } from './scheduler.js';
+import { schedulerPlugins } from './scheduler-plugins.js';
 
 /**
  * `werkbrug`: one CLI, subcommands. Exit codes: 0 success, 1 the job ran and failed (a failed
@@ -101,6 +102,6 @@ program.command('worker')
     process.exitCode = await workerCommand(options.config, process.env).catch(fail);
   });
 registerRunActionCommands(program, defaultConfigFile, fail);
-registerSchedulerCommand(program, defaultConfigFile, fail);
+registerSchedulerCommand(program, defaultConfigFile, fail, schedulerPlugins);
 
 await program.parseAsync(process.argv).catch(fail);

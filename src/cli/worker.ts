@@ -1,3 +1,4 @@
+import { startOperationsEndpoint } from '../operations/operations-endpoint.js';
 import { openRuntimeSession, type RuntimeSession } from './runtime-session.js';
 
 /**
@@ -16,10 +17,16 @@ export interface WorkerProcess {
   stop(reason: string): Promise<void>;
 }
 
-export async function startWorkerProcess(options: { configFile: string; env: NodeJS.ProcessEnv; signals?: boolean; onReady?: (session: RuntimeSession) => Promise<() => Promise<void>> }): Promise<WorkerProcess> {
+export async function startWorkerProcess(options: { configFile: string; env: NodeJS.ProcessEnv; signals?: boolean; endpoint?: boolean }): Promise<WorkerProcess> {
   const session = await openRuntimeSession({ configFile: options.configFile, env: options.env, localWorkers: true });
   const log = session.runtime.logger.child({ process: 'worker' });
-  const extraClose = options.onReady ? await options.onReady(session) : undefined;
+  const { runtime, queues, workers } = session;
+  const endpoint = options.endpoint === false ? undefined : await startOperationsEndpoint({
+    config: runtime.config, env: options.env, queues, store: runtime.store, logger: log, loop: { name: 'workers', running: () => workers?.running() ?? false },
+  }).catch(async (error: unknown) => {
+    await session.close();
+    throw error;
+  });
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => { resolveStopped = resolve; });
   let stopping: Promise<void> | undefined;
@@ -27,8 +34,9 @@ export async function startWorkerProcess(options: { configFile: string; env: Nod
     stopping ??= (async () => {
       log.info({ reason }, 'worker shutting down: jobs in hand finish their page and go back to the queue');
       const started = Date.now();
+      // The endpoint stays up (/readyz says the workers stopped) until the jobs in hand are back.
       await session.close();
-      await extraClose?.().catch(() => undefined);
+      await endpoint?.close().catch(() => undefined);
       log.info({ ms: Date.now() - started }, 'worker stopped');
       resolveStopped();
     })();

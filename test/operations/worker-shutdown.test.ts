@@ -49,7 +49,7 @@ describe('werkbrug worker on SIGTERM', () => {
       schema,
       extra: (config) => { (config.pipeline as Record<string, unknown>).backoffMs = 50; },
     });
-    env = { ...process.env, ...key, DATABASE_URL: testDatabaseUrl, REDIS_URL: redis.url, WERKBRUG_REDIS_PREFIX: prefix, WERKBRUG_GGZ_ALTRECHT_TOKEN: token, LOG_LEVEL: 'debug', WERKBRUG_CONFIG: configFile };
+    env = { ...process.env, ...key, DATABASE_URL: testDatabaseUrl, REDIS_URL: redis.url, WERKBRUG_REDIS_PREFIX: prefix, WERKBRUG_GGZ_ALTRECHT_TOKEN: token, LOG_LEVEL: 'debug', WERKBRUG_CONFIG: configFile, WERKBRUG_HEALTH_PORT: '0' };
     boot = await bootstrap({ configFile, env, logLevel: 'silent' });
     queues = await openQueues({ redisUrl: redis.url, prefix, attempts: 3, backoffMs: 50 });
   }, 60_000);
@@ -73,6 +73,11 @@ describe('werkbrug worker on SIGTERM', () => {
     const runtime = boot.runtime;
     const runId = await startRun(runtime, queues, partnerId, 'test');
     const worker = spawnCli(['worker', '-c', String(env.WERKBRUG_CONFIG)], env);
+    // Its health endpoint says it is ready: Redis, the store and the workers answer.
+    const listening = await worker.waitForLine((line) => String(line.msg).startsWith('health and metrics endpoint listening'), 60_000);
+    const ready = await fetch(`${String(listening.url)}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, checks: { redis: { ok: true }, store: { ok: true }, workers: { ok: true } } });
     // Two pages stored: the worker is in the middle of its streams.
     let stored = 0;
     await worker.waitForLine((line) => line.msg === 'page stored' && ++stored >= 2, 90_000);

@@ -1,0 +1,25 @@
+import { evaluateAlerts } from '../operations/alerts/index.js';
+import { startOperationsEndpoint } from '../operations/operations-endpoint.js';
+import type { PeriodicTask } from '../operations/scheduler.js';
+import type { SchedulerCommandOptions, SchedulerOpened } from './scheduler.js';
+
+/**
+ * What `werkbrug scheduler` runs besides the schedules: the alert checks every
+ * `operations.alerts.checkEverySeconds` (claimed per period, so several schedulers check once), and
+ * the health and metrics endpoint.
+ */
+export function alertChecks(opened: SchedulerOpened): readonly PeriodicTask[] {
+  return [{
+    name: 'alerts',
+    everyMs: opened.config.operations.alerts.checkEverySeconds * 1000,
+    async run(now) {
+      const report = await evaluateAlerts({ config: opened.config, store: opened.store, logger: opened.logger, env: opened.env }, { now });
+      opened.logger.debug({ ...report }, 'alerts checked');
+    },
+  }];
+}
+
+export const schedulerPlugins: Pick<SchedulerCommandOptions, 'periodic' | 'alongside'> = {
+  periodic: alertChecks,
+  alongside: (opened) => startOperationsEndpoint({ config: opened.config, env: opened.env, queues: opened.queues, store: opened.store, logger: opened.logger, loop: { name: 'scheduler', running: () => true } }),
+};
