@@ -70,7 +70,8 @@ export async function openQueues(settings: QueueSettings): Promise<QueueSet> {
   const ingest = new Queue(queueNames.ingest, opts);
   const eventsOf = (name: string): QueueEvents => new QueueEvents(name, { connection: redisOptions(settings.redisUrl), prefix: settings.prefix });
   const events = { sync: eventsOf(queueNames.sync), pull: eventsOf(queueNames.pull), ingest: eventsOf(queueNames.ingest) };
-  await Promise.all([events.sync.waitUntilReady(), events.pull.waitUntilReady(), events.ingest.waitUntilReady()]);
+  // Connected before anyone can close them: closing a queue still connecting rejects unhandled.
+  await Promise.all([sync.waitUntilReady(), pull.waitUntilReady(), ingest.waitUntilReady(), events.sync.waitUntilReady(), events.pull.waitUntilReady(), events.ingest.waitUntilReady()]);
   return {
     sync, pull, ingest, events, connection, settings,
     async close() {

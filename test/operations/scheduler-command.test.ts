@@ -31,7 +31,7 @@ describe('werkbrug scheduler', () => {
 
   it('starts every schedule, and on SIGTERM stops cleanly with exit 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scheduler', '-c', configFile], {
-      env: demoEnv({ REDIS_URL: redis.url, WERKBRUG_REDIS_PREFIX: prefix, WERKBRUG_PSEUDONYM_KEY: 'a1'.repeat(32), WERKBRUG_PSEUDONYM_KEY_ID: 'mu-2025a', LOG_LEVEL: 'info' }),
+      env: demoEnv({ REDIS_URL: redis.url, WERKBRUG_REDIS_PREFIX: prefix, WERKBRUG_PSEUDONYM_KEY: 'a1'.repeat(32), WERKBRUG_PSEUDONYM_KEY_ID: 'mu-2025a', LOG_LEVEL: 'info', WERKBRUG_HEALTH_PORT: '0' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: Array<Record<string, unknown>> = [];
@@ -45,13 +45,19 @@ describe('werkbrug scheduler', () => {
         for (const part of parts.filter((p) => p.startsWith('{'))) {
           const line = JSON.parse(part) as Record<string, unknown>;
           lines.push(line);
-          if (line.msg === 'scheduler started') resolve();
+          // The health endpoint starts once the scheduler runs.
+          if (String(line.msg).startsWith('health and metrics endpoint listening')) resolve();
         }
       });
       child.once('exit', (code) => reject(new Error(`scheduler exited with ${code} before it started: ${stderr}`)));
     });
     const exited = once(child, 'exit');
     await started;
+    const endpoint = lines.find((l) => String(l.msg).startsWith('health and metrics endpoint listening'));
+    const ready = await fetch(`${String(endpoint?.url)}/readyz`);
+    expect(await ready.json()).toMatchObject({ ok: true, checks: { redis: { ok: true }, store: { ok: true }, scheduler: { ok: true } } });
+    expect(ready.status).toBe(200);
+    expect((await fetch(`${String(endpoint?.url)}/metrics`)).status).toBe(200);
     child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
     expect(stderr).toBe('');
