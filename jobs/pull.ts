@@ -7,7 +7,7 @@ import type { IngestBatch } from '../src/pipeline/ingest-batch.js';
 import { buildWorklist } from '../src/pipeline/worklist.js';
 import { withPersonPrevious } from '../src/privacy/key-rotation-edge.js';
 import { errorFields } from '../src/logging/logger.js';
-import { HandBack, noJobControl, partnerPaused, type JobControl } from '../src/pipeline/job-control.js';
+import { HandBack, noJobControl, type JobControl } from '../src/pipeline/job-control.js';
 import { asJobError, queueNames } from './queues.js';
 
 /**
@@ -89,7 +89,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
     const data = pullJobSchema.parse(job.data);
     const holdMs = runtime.config.operations.holdSeconds * 1000;
     // A paused partner's queued pulls wait, like its runs (jobs/sync.ts).
-    if (await partnerPaused(runtime, data.partnerId)) throw new HandBack('paused', holdMs);
+    if (await runtime.store.operations.isPartnerPaused(data.partnerId)) throw new HandBack('paused', holdMs);
     const binding = bindPartner(runtime, data.partnerId);
     const log = runtime.logger.child({ queue: pullQueue, jobId: job.id, run: data.runId, partner: data.partnerId, connector: binding.connector.id, stream: data.stream });
     const context: EdgeContext = {
@@ -127,7 +127,7 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
       for await (const page of binding.connector.pull(binding.settings, data.stream, cursor, http, pullContext)) {
         // Between pages is the safe point: the page in hand is dropped (its cursor is not saved),
         // the page before it is stored first, and the job goes back to the queue to resume.
-        if (control.signal.aborted || (pages > 0 && (await partnerPaused(runtime, data.partnerId)))) {
+        if (control.signal.aborted || (pages > 0 && (await runtime.store.operations.isPartnerPaused(data.partnerId)))) {
           await previous;
           const why = control.signal.aborted ? 'shutdown' : 'paused';
           log.info({ pages, why }, 'stream pull handed back');

@@ -7,7 +7,7 @@ import { runBalance } from '../src/pipeline/run-balance.js';
 import { sweepOverduePending } from '../src/pipeline/sweep-pending.js';
 import { purgeAfterSync } from '../src/privacy/retention-purge.js';
 import { errorFields } from '../src/logging/logger.js';
-import { HandBack, noJobControl, partnerPaused, type JobControl } from '../src/pipeline/job-control.js';
+import { HandBack, noJobControl, type JobControl } from '../src/pipeline/job-control.js';
 import { planStream, type StreamPlan } from '../src/pipeline/run-scope.js';
 import type { StreamDescription } from '../src/connector/connector.js';
 import type { PartnerBinding } from '../src/pipeline/runtime.js';
@@ -68,18 +68,25 @@ export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEv
   const orchestrate = runOrchestrator(runtime, pull, pullEvents, control);
   return async (job: Job<unknown>): Promise<SyncResult> => {
     const data = syncJobSchema.parse(job.data);
-    if (await partnerPaused(runtime, data.partnerId)) {
-      runtime.logger.info({ queue: syncQueue, run: data.runId, partner: data.partnerId }, 'partner paused: run held');
-      throw new HandBack('paused', runtime.config.operations.holdSeconds * 1000);
-    }
-    if (data.trigger !== undefined) {
-      await runtime.store.createRun({
-        runId: data.runId, partnerId: data.partnerId, trigger: data.trigger, startedAt: runtime.now().toISOString(),
-        ...(data.onlyStreams ? { onlyStreams: data.onlyStreams } : {}), ...(data.scope ? { scope: data.scope } : {}),
-        ...(data.sourceRunId ? { sourceRunId: data.sourceRunId } : {}), ...(data.slot ? { slot: data.slot } : {}),
-      });
-    }
     try {
+      // Held (not failed) while paused by `werkbrug pause`; checked before the run is recorded,
+      // so a held scheduled run is not shown as running.
+      if (await runtime.store.operations.isPartnerPaused(data.partnerId)) {
+        runtime.logger.info({ queue: syncQueue, run: data.runId, partner: data.partnerId }, 'partner paused: run held');
+        throw new HandBack('paused', runtime.config.operations.holdSeconds * 1000);
+      }
+      if (data.trigger !== undefined) {
+        await runtime.store.createRun({
+          runId: data.runId, partnerId: data.partnerId, trigger: data.trigger, startedAt: runtime.now().toISOString(),
+          ...(data.onlyStreams ? { onlyStreams: data.onlyStreams } : {}), ...(data.scope ? { scope: data.scope } : {}),
+          ...(data.sourceRunId ? { sourceRunId: data.sourceRunId } : {}), ...(data.slot ? { slot: data.slot } : {}),
+        });
+      }
+      // A partner switched off in the config (`paused: true`) is never resumed by `werkbrug
+      // resume`: a run queued for it fails at once instead of waiting for ever.
+      if (runtime.config.partners.find((p) => p.id === data.partnerId)?.paused === true) {
+        throw new WerkbrugError('WB_CONFIG_INVALID', { partner: data.partnerId, field: 'partners[].paused', expected: 'a partner switched on in the config (paused: false) to sync it' });
+      }
       return await orchestrate(job, data);
     } catch (error) {
       if (error instanceof HandBack) throw error;
@@ -92,18 +99,28 @@ export function syncProcessor(runtime: Runtime, pull: Queue, pullEvents: QueueEv
   };
 }
 
-/** Waits for a pull job, or hands the sync job back when this process shuts down (it re-attaches to the same pull job). */
-async function finishedOrStopping(job: Job, events: QueueEvents, signal: AbortSignal): Promise<void> {
+/**
+ * Waits for a pull job, or hands the sync job back (it re-attaches to the same pull job when it
+ * runs again): when this process shuts down, or when its partner is paused meanwhile — then the
+ * pull is held too, and a waiting sync job would only tie up a worker slot until resume.
+ */
+async function finishedOrStopping(runtime: Runtime, partnerId: string, job: Job, events: QueueEvents, signal: AbortSignal): Promise<void> {
   if (signal.aborted) throw new HandBack('shutdown', 0);
+  const holdMs = runtime.config.operations.holdSeconds * 1000;
   let onAbort: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const stopping = new Promise<never>((_, reject) => {
     onAbort = () => reject(new HandBack('shutdown', 0));
     signal.addEventListener('abort', onAbort, { once: true });
+    timer = setInterval(() => {
+      runtime.store.operations.isPartnerPaused(partnerId).then((paused) => { if (paused) reject(new HandBack('paused', holdMs)); }, () => undefined);
+    }, Math.min(holdMs, 5000));
   });
   try {
     await Promise.race([job.waitUntilFinished(events), stopping]);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
+    clearInterval(timer);
   }
 }
 
@@ -125,7 +142,7 @@ function runOrchestrator(runtime: Runtime, pull: Queue, pullEvents: QueueEvents,
       const payload: PullJobData = { runId: data.runId, partnerId: data.partnerId, stream, consentReadable, ...(plan?.scope ? { scope: { ...plan.scope } } : {}) };
       const pullJob = await pull.add('stream', payload, { jobId: `${data.runId}-${stream}`.replace(/[^A-Za-z0-9_-]/g, '_') });
       try {
-        await finishedOrStopping(pullJob, pullEvents, control.signal);
+        await finishedOrStopping(runtime, data.partnerId, pullJob, pullEvents, control.signal);
         return true;
       } catch (error) {
         if (error instanceof HandBack) throw error;

@@ -4,7 +4,7 @@ import { progressWriter } from '../operations/progress.js';
 import { releaseQuarantine, replayRun, retryRun, waitForRun } from '../operations/run-actions.js';
 import { runBalance } from '../pipeline/run-balance.js';
 import type { SyncRun } from '../store/store.js';
-import { openRuntimeSession } from './runtime-session.js';
+import { handBackOnSignal, openRuntimeSession } from './runtime-session.js';
 
 /**
  * `werkbrug retry|replay <run>`, `werkbrug backfill <partner>`, `werkbrug quarantine release`:
@@ -23,9 +23,11 @@ interface SessionOptions {
 
 async function withSession(options: SessionOptions, env: NodeJS.ProcessEnv, action: (session: Awaited<ReturnType<typeof openRuntimeSession>>) => Promise<number>, syncConcurrency?: number): Promise<number> {
   const session = await openRuntimeSession({ configFile: options.config, env, localWorkers: options.localWorkers, syncConcurrency });
+  const removeHandlers = options.localWorkers ? handBackOnSignal(session) : () => undefined;
   try {
     return await action(session);
   } finally {
+    removeHandlers();
     await session.close();
   }
 }
@@ -58,12 +60,13 @@ export interface BackfillCommandOptions extends SessionOptions {
 }
 
 export async function backfillCommand(partnerId: string, options: BackfillCommandOptions, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): Promise<number> {
-  const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
+  const parallel = options.parallel === undefined ? undefined : /^\d{1,2}$/.test(options.parallel) ? Number(options.parallel) : Number.NaN;
+  const windowDays = options.windowDays === undefined ? undefined : /^\d{1,3}$/.test(options.windowDays) ? Number(options.windowDays) : Number.NaN;
   return withSession(options, env, async ({ runtime, queues }) => {
     const progress = progressWriter(out);
     const result = await backfill(runtime, queues, partnerId, {
       from: options.from, to: options.to,
-      ...(options.windowDays !== undefined ? { windowDays: Number(options.windowDays) } : {}),
+      ...(windowDays !== undefined ? { windowDays } : {}),
       ...(parallel !== undefined ? { parallel } : {}),
       onProgress: (p) => progress.update(p),
     });
@@ -72,7 +75,7 @@ export async function backfillCommand(partnerId: string, options: BackfillComman
     const failed = result.runs.filter((r) => r.status !== 'succeeded');
     out.write(`back-fill ${result.backfillId}: ${result.windows.length} windows, ${result.runs.length - failed.length} succeeded, ${failed.length} failed${failed.length > 0 ? ' (werkbrug retry <run> resumes a failed window)' : ''}\n`);
     return failed.length === 0 ? 0 : 1;
-  }, Math.max(4, parallel ?? 0));
+  }, Math.max(4, Number.isInteger(parallel) ? Math.min(parallel ?? 0, 32) : 0));
 }
 
 export interface ReleaseCommandOptions extends SessionOptions {

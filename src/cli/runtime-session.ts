@@ -39,3 +39,21 @@ export async function openRuntimeSession(options: { configFile: string; env: Nod
     throw error;
   }
 }
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while a command's local workers hold jobs: they stop at their next
+ * safe point and go back to the queue (as in `werkbrug worker`), then the command exits 130. The
+ * runs go on with the next worker that takes them. Returns the function that removes the handlers.
+ */
+export function handBackOnSignal(session: RuntimeSession, err: NodeJS.WritableStream = process.stderr): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    err.write(`werkbrug: ${signal}: the jobs in hand go back to the queue; the runs go on with the next worker (werkbrug status)\n`);
+    void session.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}

@@ -1,7 +1,7 @@
 import { WerkbrugError } from '../errors/werkbrug-error.js';
 import { runSync } from '../pipeline/run-sync.js';
 import { runLine } from './run-actions-commands.js';
-import { openRuntimeSession } from './runtime-session.js';
+import { handBackOnSignal, openRuntimeSession } from './runtime-session.js';
 
 /**
  * `werkbrug sync [partners...]`: one sync run per partner against the configured partner systems,
@@ -11,6 +11,7 @@ import { openRuntimeSession } from './runtime-session.js';
 export async function syncCommand(configFile: string, partners: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const session = await openRuntimeSession({ configFile, env, localWorkers: true });
   const { runtime, queues } = session;
+  const removeHandlers = handBackOnSignal(session);
   try {
     // A partner paused by `werkbrug pause` is left out when none is named, and refused when named:
     // its run would only be held until `werkbrug resume`.
@@ -25,6 +26,7 @@ export async function syncCommand(configFile: string, partners: readonly string[
     for (const run of runs) process.stdout.write(`${runLine(run)}\n`);
     return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
+    removeHandlers();
     await session.close();
   }
 }

@@ -21,15 +21,16 @@ export async function startWorkerProcess(options: { configFile: string; env: Nod
   const session = await openRuntimeSession({ configFile: options.configFile, env: options.env, localWorkers: true });
   const log = session.runtime.logger.child({ process: 'worker' });
   const { runtime, queues, workers } = session;
+  let stopping: Promise<void> | undefined;
   const endpoint = options.endpoint === false ? undefined : await startOperationsEndpoint({
     config: runtime.config, env: options.env, queues, store: runtime.store, logger: log, loop: { name: 'workers', running: () => workers?.running() ?? false },
+    live: () => stopping === undefined,
   }).catch(async (error: unknown) => {
     await session.close();
     throw error;
   });
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => { resolveStopped = resolve; });
-  let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       log.info({ reason }, 'worker shutting down: jobs in hand finish their page and go back to the queue');

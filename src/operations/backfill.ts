@@ -5,7 +5,7 @@ import { bindPartner, type Runtime } from '../pipeline/runtime.js';
 import { runBalance } from '../pipeline/run-balance.js';
 import type { RunScope } from '../store/operations-records.js';
 import type { SyncRun } from '../store/store.js';
-import { startRun, waitForRun } from './run-actions.js';
+import { checkRunnable, startRun, waitForRun } from './run-actions.js';
 
 /**
  * `werkbrug backfill <partner> --from --to` (issue 6): the period is split into windows of
@@ -64,10 +64,15 @@ export interface BackfillOptions {
 }
 
 export async function backfill(runtime: Runtime, queues: Pick<QueueSet, 'sync' | 'events'>, partnerId: string, options: BackfillOptions): Promise<BackfillResult> {
-  bindPartner(runtime, partnerId);
+  const binding = bindPartner(runtime, partnerId);
+  await checkRunnable(runtime, partnerId);
   const settings = runtime.config.operations.backfill;
   const windows = splitWindows(options.from, options.to, options.windowDays ?? settings.windowDays);
-  const parallel = Math.max(1, options.parallel ?? settings.parallel);
+  const asked = options.parallel ?? settings.parallel;
+  if (!Number.isInteger(asked) || asked < 1 || asked > 32) throw new WerkbrugError('WB_OPERATIONS_INPUT_INVALID', { field: '--parallel', expected: 'a whole number of windows at a time, 1 to 32', got: String(options.parallel) });
+  // A per-person source (UWV) allows so many questions a second per afnemer: its windows run one
+  // at a time, so the connector's pace holds for the back-fill as a whole.
+  const parallel = binding.connector.asksPerPerson ? 1 : asked;
   const backfillId = `bf-${randomBytes(4).toString('hex')}`;
   const startedAt = Date.now();
   const runIds = new Map<number, string>();

@@ -24,6 +24,8 @@ export async function startOperationsEndpoint(options: {
   readonly logger: Logger;
   /** The loop whose health /readyz reports, by name (`workers`, `scheduler`). */
   readonly loop: { readonly name: string; running(): boolean };
+  /** False once the process is shutting down: /healthz then answers 503. */
+  readonly live?: () => boolean;
 }): Promise<OperationsEndpoint> {
   const portOverride = options.env.WERKBRUG_HEALTH_PORT;
   const port = portOverride !== undefined && /^\d{1,5}$/.test(portOverride) ? Number(portOverride) : options.config.operations.health.port;
@@ -34,7 +36,7 @@ export async function startOperationsEndpoint(options: {
     port,
     registry: metricsRegistry,
     ready: readinessChecks({ redis: options.queues.connection, store: options.store, loops: { [options.loop.name]: () => options.loop.running() } }),
-    live: () => open,
+    live: () => open && (options.live?.() ?? true),
   });
   options.logger.info({ url: server.url }, 'health and metrics endpoint listening (/healthz, /readyz, /metrics)');
   return {

@@ -6,6 +6,7 @@ import { bindPartner, type Runtime } from '../pipeline/runtime.js';
 import { newRunId } from '../pipeline/run-sync.js';
 import type { QuarantineSelection, RunCoverage, RunScope } from '../store/operations-records.js';
 import type { RunTrigger, SyncRun } from '../store/store.js';
+import { markRunLost, runJobGone } from './lost-runs.js';
 
 /**
  * Operations on runs (issue 6): retry, replay, quarantine release — each a new run of its own, in
@@ -18,9 +19,16 @@ function operationsError(field: string, expected: string, got?: string): Werkbru
   return new WerkbrugError('WB_OPERATIONS_INPUT_INVALID', { field, expected, ...(got !== undefined ? { got } : {}) });
 }
 
+/** Refuses a partner that is unknown, switched off in the config or paused: its run would fail or wait until resume. */
+export async function checkRunnable(runtime: Runtime, partnerId: string): Promise<void> {
+  const binding = bindPartner(runtime, partnerId); // an unknown partner fails here, not in a worker
+  if (binding.partner.paused) throw operationsError('partner', 'a partner switched on in the config (it has paused: true)', partnerId);
+  if (await runtime.store.operations.isPartnerPaused(partnerId)) throw operationsError('partner', 'a partner that is not paused (werkbrug resume first; werkbrug status shows who paused it and why)', partnerId);
+}
+
 /** Records a run and queues its sync job; returns the run id at once (see {@link waitForRun}). */
 export async function startRun(runtime: Runtime, queues: Queues, partnerId: string, trigger: RunTrigger, coverage: RunCoverage = {}): Promise<string> {
-  bindPartner(runtime, partnerId); // an unknown partner fails here, not in a worker
+  await checkRunnable(runtime, partnerId);
   const runId = newRunId(partnerId, runtime.now());
   await runtime.store.createRun({ runId, partnerId, trigger, startedAt: runtime.now().toISOString(), ...coverage });
   const data: SyncJobData = {
@@ -41,10 +49,15 @@ export async function waitForRun(runtime: Runtime, queues: Queues, runId: string
   return run;
 }
 
-async function finishedRun(runtime: Runtime, runId: string): Promise<SyncRun> {
+async function finishedRun(runtime: Runtime, queues: Queues, runId: string): Promise<SyncRun> {
   const run = await runtime.store.getRun(runId);
   if (!run) throw operationsError('run', 'a run id as `werkbrug runs` lists it', runId);
-  if (run.status === 'running') throw operationsError('run', 'a finished run (this one is still running; see `werkbrug status`)', runId);
+  if (run.status === 'running') {
+    // A run whose job is gone can never finish by itself: it is marked failed, then re-run.
+    if (!(await runJobGone(queues, run))) throw operationsError('run', 'a finished run (this one is still running; see `werkbrug status`)', runId);
+    await markRunLost(runtime.store, run, runtime.now());
+    return (await runtime.store.getRun(runId)) ?? run;
+  }
   return run;
 }
 
@@ -56,7 +69,7 @@ const shortKey = (prefix: string): string => `${prefix}-${randomBytes(4).toStrin
  * key and so resumes on its own cursors.
  */
 export async function retryRun(runtime: Runtime, queues: Queues, runId: string): Promise<string> {
-  const run = await finishedRun(runtime, runId);
+  const run = await finishedRun(runtime, queues, runId);
   return startRun(runtime, queues, run.partnerId, 'retry', {
     sourceRunId: run.runId,
     ...(run.onlyStreams ? { onlyStreams: run.onlyStreams } : {}),
@@ -71,7 +84,7 @@ export async function retryRun(runtime: Runtime, queues: Queues, runId: string):
  * asks the current worklist again.
  */
 export async function replayRun(runtime: Runtime, queues: Queues, runId: string): Promise<string> {
-  const run = await finishedRun(runtime, runId);
+  const run = await finishedRun(runtime, queues, runId);
   const scope: RunScope = { kind: 'replay', key: shortKey('rp'), of: run.runId };
   const ranges = await runtime.store.operations.runCursorRanges(run.runId);
   const streams = Object.keys(ranges);
@@ -98,17 +111,24 @@ export interface ReleaseResult {
  * again is quarantined again (its `released_at` cleared).
  */
 export async function releaseQuarantine(runtime: Runtime, queues: Queues, selection: QuarantineSelection): Promise<ReleaseResult> {
-  bindPartner(runtime, selection.partnerId);
+  await checkRunnable(runtime, selection.partnerId);
   const runId = newRunId(selection.partnerId, runtime.now());
   const released = await runtime.store.operations.releaseQuarantine(selection, runId);
   if (released.released === 0) return { released: 0 };
-  const from: Record<string, Record<string, unknown> | null> = {};
-  for (const [stream, firstRun] of Object.entries(released.firstRuns)) {
-    from[stream] = (await runtime.store.operations.runCursorRanges(firstRun))[stream]?.from ?? null;
+  try {
+    const from: Record<string, Record<string, unknown> | null> = {};
+    for (const [stream, firstRun] of Object.entries(released.firstRuns)) {
+      from[stream] = (await runtime.store.operations.runCursorRanges(firstRun))[stream]?.from ?? null;
+    }
+    const scope: RunScope = { kind: 'release', key: shortKey('rl'), from };
+    await runtime.store.createRun({ runId, partnerId: selection.partnerId, trigger: 'release', startedAt: runtime.now().toISOString(), scope, onlyStreams: Object.keys(from) });
+    const data: SyncJobData = { runId, partnerId: selection.partnerId, onlyStreams: Object.keys(from), scope: structuredClone(scope) as SyncJobData['scope'] };
+    await queues.sync.add('run', data, { jobId: runId, attempts: 1 });
+  } catch (error) {
+    // The re-pull could not be started: the items go back to open, as they were.
+    await runtime.store.operations.unreleaseQuarantine(runId).catch(() => undefined);
+    await runtime.store.finishRun(runId, { status: 'failed', finishedAt: runtime.now().toISOString(), errorCode: 'WB_PIPELINE_JOB_FAILED', errorMessage: 'the release run could not be queued' }).catch(() => undefined);
+    throw error;
   }
-  const scope: RunScope = { kind: 'release', key: shortKey('rl'), from };
-  await runtime.store.createRun({ runId, partnerId: selection.partnerId, trigger: 'release', startedAt: runtime.now().toISOString(), scope, onlyStreams: Object.keys(from) });
-  const data: SyncJobData = { runId, partnerId: selection.partnerId, onlyStreams: Object.keys(from), scope: structuredClone(scope) as SyncJobData['scope'] };
-  await queues.sync.add('run', data, { jobId: runId, attempts: 1 });
   return { released: released.released, runId };
 }

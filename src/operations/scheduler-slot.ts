@@ -72,10 +72,11 @@ export async function handleSyncSlot(context: SlotContext, schedule: SyncSchedul
     const jobId = slotJobId(key, at);
     // Sync jobs have one attempt: a failed run is retried as a new run (`werkbrug retry`), and a
     // delayed sync job is always held work (held-work.ts).
-    const job = await context.queues.sync.add('run', data, { jobId, attempts: 1 });
+    await context.queues.sync.add('run', data, { jobId, attempts: 1 });
     holding = false;
     await context.claims.moveLast(key, at);
-    const queuedRun = syncJobSchema.safeParse(job.data).data?.runId;
+    // `add` answers with the data given, not the job kept: read back what the queue holds.
+    const queuedRun = syncJobSchema.safeParse((await context.queues.sync.getJob(jobId))?.data).data?.runId;
     if (queuedRun !== data.runId) {
       // BullMQ kept the job of an earlier add with this id: the slot was queued before.
       log.warn({ jobId, run: queuedRun }, 'slot was queued already');

@@ -1,5 +1,4 @@
 import { DelayedError, type Job } from 'bullmq';
-import type { Runtime } from './runtime.js';
 
 /**
  * How a job in hand gives way (issue 6): when its process shuts down (SIGTERM) or its partner is
@@ -31,14 +30,3 @@ export async function handBack(job: Job, token: string | undefined, delayMs: num
   await job.moveToDelayed(Date.now() + delayMs, token);
   throw new DelayedError();
 }
-
-/**
- * A paused partner's run waits (issue 6): it is handed back to the queue and looks again every
- * `operations.holdSeconds`, or at once when `werkbrug resume` promotes it. Checked before the run
- * is recorded, so a held scheduled run is not shown as running.
- */
-export async function partnerPaused(runtime: Pick<Runtime, 'config' | 'store'>, partnerId: string): Promise<boolean> {
-  const configured = runtime.config.partners.find((p) => p.id === partnerId)?.paused === true;
-  return configured || (await runtime.store.operations.isPartnerPaused(partnerId));
-}
-

@@ -146,6 +146,8 @@ export interface OperationsStore {
 
   /** Marks the selected open quarantine items released for the run `releaseRunId`. */
   releaseQuarantine(selection: QuarantineSelection, releaseRunId: string): Promise<QuarantineRelease>;
+  /** Undoes a release whose run could not be started: its items are open again. */
+  unreleaseQuarantine(releaseRunId: string): Promise<number>;
 
   getAlert(alertKey: string): Promise<AlertState | undefined>;
   /** Inserts or replaces the alert row (the caller holds the decision; see src/operations/alerts). */

@@ -149,6 +149,11 @@ export class SqlOperationsStore implements OperationsStore {
     return { released: rows.length, firstRuns };
   }
 
+  async unreleaseQuarantine(releaseRunId: string): Promise<number> {
+    const rows = await this.q.query('UPDATE quarantine SET released_at = NULL, release_run_id = NULL WHERE release_run_id = $1 RETURNING source_ref', [releaseRunId]);
+    return rows.length;
+  }
+
   async getAlert(alertKey: string): Promise<AlertState | undefined> {
     const row = parseFirst(alertRow, await this.q.query('SELECT * FROM alert_state WHERE alert_key = $1', [alertKey]));
     return row === undefined ? undefined : toAlert(row);

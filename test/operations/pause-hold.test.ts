@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldSyncJobs, releaseHeldWork } from '../../src/operations/held-work.js';
 import { startRun, waitForRun } from '../../src/operations/run-actions.js';
 import { runBalance } from '../../src/pipeline/run-balance.js';
+import { newRunId } from '../../src/pipeline/run-sync.js';
 import { PipelineHarness, partnerId } from '../support/pipeline-harness.js';
 
 /**
@@ -21,16 +22,21 @@ describe('pause and resume', () => {
     await h?.close();
   });
 
-  it('holds a queued run of a paused partner, without asking the partner anything, until resume', async () => {
+  it('holds a scheduled run of a paused partner, without asking the partner anything, until resume', async () => {
     await h.store.operations.setPartnerPaused(partnerId, true, 'test', 'partner maintenance');
     const requestsBefore = h.journal().length;
     const delayed = once(h.queues.events.sync, 'delayed');
-    const runId = await startRun(h.runtime, h.queues, partnerId, 'test');
+    // Queued as the scheduler queues a slot: the worker records the run when it starts it.
+    const runId = newRunId(partnerId, h.runtime.now());
+    await h.queues.sync.add('run', { runId, partnerId, trigger: 'schedule', slot: `${partnerId}#0@2025-06-02T07:00:00.000Z` }, { jobId: runId, attempts: 1 });
     await delayed;
 
     expect((await heldSyncJobs(h.queues, partnerId)).map((held) => held.data.runId)).toEqual([runId]);
-    expect((await h.store.getRun(runId))?.status).toBe('running');
+    // Held, not running: the run is recorded only when it starts.
+    expect(await h.store.getRun(runId)).toBeUndefined();
     expect(h.journal().length).toBe(requestsBefore);
+    // Operations cannot start more work for a paused partner by hand either.
+    await expect(startRun(h.runtime, h.queues, partnerId, 'manual')).rejects.toThrow(/WB_OPERATIONS_INPUT_INVALID.*not paused/);
 
     await h.store.operations.setPartnerPaused(partnerId, false, 'test');
     expect(await releaseHeldWork(h.queues, partnerId)).toBe(1);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseQuarantine, waitForRun } from '../../src/operations/run-actions.js';
+import { runBalance } from '../../src/pipeline/run-balance.js';
 import { PipelineHarness, partnerId } from '../support/pipeline-harness.js';
 
 /**
@@ -38,6 +39,10 @@ describe('quarantine release', () => {
 
     expect(run).toMatchObject({ status: 'succeeded', trigger: 'release', onlyStreams: [stillBroken.stream], scope: { kind: 'release' } });
     expect(h.journal().length).toBeGreaterThan(requestsBefore);
+    // The re-pull read the stream again from the start of the quarantining run: the fixed record
+    // came through and is stored as it was (unchanged), the broken one was quarantined again.
+    expect(runBalance(run.streams).totals.unchanged).toBeGreaterThan(0);
+    expect(runBalance(run.streams).totals.quarantined).toBeGreaterThan(0);
     const after = await h.store.listQuarantine({ partnerId });
     const fixed = after.find((item) => item.sourceRef === stored.record_ref);
     expect(fixed?.releasedAt).not.toBeNull();
