@@ -1,3 +1,4 @@
+import { partnerWithoutCompleteRun } from '../pipeline/full-run.js';
 import { errorFields, type Logger } from '../logging/logger.js';
 import { checkpointAfterSync } from '../pipeline/run-sync.js';
 import type { Runtime } from '../pipeline/runtime.js';
@@ -25,17 +26,10 @@ type HousekeepingRuntime = Pick<Runtime, 'store' | 'config' | 'now'>;
  * latest run failed (or never ran), a newer row may be missing and a purge would come too early
  * (the same rule as the purge after a sync, `retention-purge.ts`).
  */
-async function partnerWithoutCompleteRun(runtime: HousekeepingRuntime): Promise<string | undefined> {
-  for (const partner of runtime.config.partners.filter((p) => !p.paused)) {
-    const [latest] = await runtime.store.listRuns({ partnerId: partner.id, limit: 1 });
-    if (latest?.status !== 'succeeded') return partner.id;
-  }
-  return undefined;
-}
 
 async function purge(runtime: HousekeepingRuntime, log: Logger): Promise<Pick<HousekeepingResult, 'purge' | 'purgedPersons'>> {
   try {
-    const waitingFor = await partnerWithoutCompleteRun(runtime);
+    const waitingFor = await partnerWithoutCompleteRun(runtime.store, runtime.config.partners);
     if (waitingFor !== undefined) {
       log.info({ partnerWithoutCompleteRun: waitingFor }, 'retention purge waits until every partner has synced completely');
       return { purge: 'waits', purgedPersons: 0 };

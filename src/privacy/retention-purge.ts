@@ -1,3 +1,4 @@
+import { partnerWithoutCompleteRun } from '../pipeline/full-run.js';
 import type { RetentionSettings } from '../config/retention-settings.js';
 import { errorFields, type Logger } from '../logging/logger.js';
 import type { Runtime } from '../pipeline/runtime.js';
@@ -118,12 +119,10 @@ export async function purgeAfterSync(runtime: Pick<Runtime, 'store' | 'config' |
     // A person's reference date is the latest over every partner's rows: with one partner's
     // latest run failed (or never run), a newer row may be missing and the purge would come too
     // early. Only a store whose every active partner last synced completely is purged.
-    for (const partner of runtime.config.partners.filter((p) => !p.paused)) {
-      const [latest] = await runtime.store.listRuns({ partnerId: partner.id, limit: 1 });
-      if (latest?.status !== 'succeeded') {
-        log.info({ partnerWithoutCompleteRun: partner.id }, 'retention purge waits until every partner has synced completely');
-        return;
-      }
+    const waitingFor = await partnerWithoutCompleteRun(runtime.store, runtime.config.partners);
+    if (waitingFor !== undefined) {
+      log.info({ partnerWithoutCompleteRun: waitingFor }, 'retention purge waits until every partner has synced completely');
+      return;
     }
     const result = await purgeExpired({ store: runtime.store, config: runtime.config, now: runtime.now(), runId });
     const purged = result.purposes.filter((p) => p.persons > 0);

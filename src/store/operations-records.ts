@@ -88,6 +88,8 @@ export interface PartnerRunSummary {
   readonly latestRunId: string | null;
   readonly lastSuccessAt: string | null;
   readonly lastSuccessRunId: string | null;
+  /** When the partner's first run started (any run): a partner that never succeeded is stale from then. */
+  readonly firstRunAt: string | null;
   readonly openQuarantine: number;
   readonly pending: number;
 }

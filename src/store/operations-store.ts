@@ -1,3 +1,4 @@
+import { fullRunSql } from '../pipeline/full-run.js';
 import { z } from 'zod';
 import type { Cursor } from '../connector/connector.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
@@ -41,7 +42,7 @@ export function coverageOf(row: { source_run_id: string | null; streams: readonl
 
 const rangeRow = z.object({ stream: z.string(), cursor_from: cursorValue, cursor_to: cursorValue });
 const summaryRow = z.object({
-  partner_id: z.string(), latest_run_id: z.string().nullable(), last_success_at: instantColumn.nullable(), last_success_run_id: z.string().nullable(),
+  partner_id: z.string(), latest_run_id: z.string().nullable(), last_success_at: instantColumn.nullable(), last_success_run_id: z.string().nullable(), first_run_at: instantColumn.nullable(),
   open_quarantine: intColumn, pending: intColumn,
 });
 const alertRow = z.object({
@@ -106,15 +107,16 @@ export class SqlOperationsStore implements OperationsStore {
     const rows = parseRows(summaryRow, await this.q.query(
       `SELECT p.partner_id,
               (SELECT run_id FROM sync_runs r WHERE r.partner_id = p.partner_id ORDER BY started_at DESC, run_id DESC LIMIT 1) AS latest_run_id,
-              (SELECT finished_at FROM sync_runs r WHERE r.partner_id = p.partner_id AND status = 'succeeded' ORDER BY finished_at DESC LIMIT 1) AS last_success_at,
-              (SELECT run_id FROM sync_runs r WHERE r.partner_id = p.partner_id AND status = 'succeeded' ORDER BY finished_at DESC LIMIT 1) AS last_success_run_id,
+              (SELECT finished_at FROM sync_runs r WHERE r.partner_id = p.partner_id AND status = 'succeeded' AND ${fullRunSql} ORDER BY finished_at DESC LIMIT 1) AS last_success_at,
+              (SELECT run_id FROM sync_runs r WHERE r.partner_id = p.partner_id AND status = 'succeeded' AND ${fullRunSql} ORDER BY finished_at DESC LIMIT 1) AS last_success_run_id,
+              (SELECT min(started_at) FROM sync_runs r WHERE r.partner_id = p.partner_id) AS first_run_at,
               (SELECT count(*) FROM quarantine q WHERE q.partner_id = p.partner_id AND q.released_at IS NULL) AS open_quarantine,
               (SELECT count(*) FROM pending w WHERE w.partner_id = p.partner_id) AS pending
          FROM unnest($1::text[]) AS p(partner_id)`,
       [[...partnerIds]],
     ));
     return rows.map((row) => ({
-      partnerId: row.partner_id, latestRunId: row.latest_run_id, lastSuccessAt: row.last_success_at, lastSuccessRunId: row.last_success_run_id,
+      partnerId: row.partner_id, latestRunId: row.latest_run_id, lastSuccessAt: row.last_success_at, lastSuccessRunId: row.last_success_run_id, firstRunAt: row.first_run_at,
       openQuarantine: row.open_quarantine, pending: row.pending,
     }));
   }

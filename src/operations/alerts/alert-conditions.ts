@@ -1,3 +1,4 @@
+import { isFullRun } from '../../pipeline/full-run.js';
 import type { Config, PartnerConfig } from '../../config/schema.js';
 import { runBalance } from '../../pipeline/run-balance.js';
 import type { FiringAlert } from '../../store/operations-records.js';
@@ -23,7 +24,9 @@ const recentRuns = 20;
 export async function latestFinishedRun(store: Store, partnerId: string, known?: SyncRun): Promise<SyncRun | undefined> {
   const runs = [...(await store.listRuns({ partnerId, limit: recentRuns }))];
   if (known !== undefined && known.status !== 'running' && !runs.some((run) => run.runId === known.runId)) runs.push(known);
-  const finished = runs.filter((run) => run.status !== 'running' && run.finishedAt !== null);
+  // Only full runs say whether a partner syncs (`src/pipeline/full-run.ts`): a consent-only
+  // schedule or a replay that succeeds does not recover a failing nightly sync.
+  const finished = runs.filter((run) => isFullRun(run) && run.status !== 'running' && run.finishedAt !== null);
   finished.sort((a, b) => Date.parse(b.finishedAt ?? '') - Date.parse(a.finishedAt ?? '') || b.runId.localeCompare(a.runId));
   return finished[0];
 }
@@ -67,6 +70,8 @@ export interface StaleInput {
   readonly partner: PartnerConfig;
   readonly lastSuccessAt: string | null;
   readonly lastSuccessRunId: string | null;
+  /** When the partner's first run started: one that never succeeded is stale from then, in every process alike. */
+  readonly firstRunAt?: string | null;
   readonly pausedByOperations: boolean;
 }
 
@@ -76,7 +81,7 @@ export function staleObservation(store: Store, input: StaleInput, settings: Conf
   const seen = firstSeen.get(store) ?? new Map<string, string>();
   firstSeen.set(store, seen);
   if (!seen.has(partner.id)) seen.set(partner.id, now.toISOString());
-  const since = input.lastSuccessAt ?? seen.get(partner.id) ?? now.toISOString();
+  const since = input.lastSuccessAt ?? input.firstRunAt ?? seen.get(partner.id) ?? now.toISOString();
   const limitHours = partner.staleAfterHours ?? settings.staleAfterHours;
   const hours = (now.getTime() - Date.parse(since)) / 3_600_000;
   if (hours <= limitHours) return { state: 'clear', alertKey: key };

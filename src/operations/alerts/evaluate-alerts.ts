@@ -89,7 +89,7 @@ function staleCheck(deps: AlertDeps, partnerIds: readonly string[], at: Date): C
       const partner = deps.config.partners.find((p) => p.id === summary.partnerId);
       if (partner === undefined) return [];
       return [staleObservation(deps.store, {
-        partner, lastSuccessAt: summary.lastSuccessAt, lastSuccessRunId: summary.lastSuccessRunId, pausedByOperations: paused.has(partner.id),
+        partner, lastSuccessAt: summary.lastSuccessAt, lastSuccessRunId: summary.lastSuccessRunId, firstRunAt: summary.firstRunAt, pausedByOperations: paused.has(partner.id),
       }, deps.config.operations.alerts, at)];
     });
   }];
