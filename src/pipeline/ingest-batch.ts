@@ -109,8 +109,10 @@ async function ingestInTransaction(tx: StoreTx, batch: IngestBatch, settings: In
   if (documents.length > 0) await tx.saveConsentDocuments(documents);
   // A consent deleted at the source (FHIR DELETE) permits nothing from now on. A retraction that
   // comes with its document (entered-in-error) keeps that status, so rule CR16 can name it.
-  const deletedConsentKeys = kept.filter((r) => r.draft.source.deleted && r.draft.record_kind === 'consent' && !r.consentDocument).map((r) => r.draft.source.record_key);
-  const deletedConsentPersons = deletedConsentKeys.length > 0 ? await tx.markConsentDeleted(deletedConsentKeys, now) : [];
+  const deletedConsents = kept.filter((r) => r.draft.source.deleted && r.draft.record_kind === 'consent' && !r.consentDocument);
+  const deletedConsentPersons = deletedConsents.length > 0
+    ? await tx.markConsentDeleted(deletedConsents.map((r) => r.draft.source.record_key), now, deletedConsents.map((r) => r.draft.source.modified_at ?? null))
+    : [];
   // A consent version that could not be read must not leave its older version permitting.
   const unreadableConsentKeys = consentKeysOf(batch.partnerId, quarantine);
   const unreadableConsentPersons = unreadableConsentKeys.length > 0 ? await tx.markConsentUnreadable(unreadableConsentKeys) : [];

@@ -52,16 +52,27 @@ const personsRow = z.object({ person: z.string() });
 /**
  * Marks documents deleted at the source: status `deleted`, so they permit nothing. Returns the
  * persons whose documents were marked, for re-deciding their records. Unknown keys are skipped.
+ * `deletedAt[i]` is when the source deleted `consentKeys[i]` (null: unknown): a deletion older
+ * than the stored version (a replay or back-fill re-reading a DELETE of a Consent since created
+ * again) is stale and changes nothing, as for record tombstones (upsert rule 4).
  */
-export async function markConsentDeleted(q: SqlQueryable, consentKeys: readonly string[], at: string): Promise<string[]> {
+export async function markConsentDeleted(q: SqlQueryable, consentKeys: readonly string[], at: string, deletedAt: readonly (string | null)[] = []): Promise<string[]> {
   if (consentKeys.length === 0) return [];
+  const newest = new Map<string, string | null>();
+  consentKeys.forEach((key, i) => {
+    const time = deletedAt[i] ?? null;
+    const held = newest.get(key);
+    newest.set(key, held === undefined ? time : held === null || time === null ? null : (Date.parse(time) > Date.parse(held) ? time : held));
+  });
   const rows = parseRows(personsRow, await q.query(
-    `UPDATE consent_state
-        SET status = 'deleted', document = jsonb_set(document, '{status}', '"deleted"'),
-            deleted_at = coalesce(deleted_at, $2::timestamptz), updated_at = now()
-      WHERE consent_key = ANY($1::text[])
-  RETURNING person`,
-    [[...new Set(consentKeys)], at],
+    `UPDATE consent_state c
+        SET status = 'deleted', document = jsonb_set(c.document, '{status}', '"deleted"'),
+            deleted_at = coalesce(c.deleted_at, $2::timestamptz), updated_at = now()
+       FROM unnest($1::text[], $3::timestamptz[]) AS d(consent_key, source_deleted_at)
+      WHERE c.consent_key = d.consent_key
+        AND (d.source_deleted_at IS NULL OR c.document->>'lastUpdated' IS NULL OR (c.document->>'lastUpdated')::timestamptz <= d.source_deleted_at)
+  RETURNING c.person`,
+    [[...newest.keys()], at, [...newest.values()]],
   ));
   return [...new Set(rows.map((row) => row.person))].sort();
 }

@@ -62,8 +62,8 @@ export class SqlStoreTx implements StoreTx {
     return saveConsentDocuments(this.q, documents);
   }
 
-  markConsentDeleted(consentKeys: readonly string[], at: string): Promise<readonly string[]> {
-    return markConsentDeleted(this.q, consentKeys, at);
+  markConsentDeleted(consentKeys: readonly string[], at: string, deletedAt?: readonly (string | null)[]): Promise<readonly string[]> {
+    return markConsentDeleted(this.q, consentKeys, at, deletedAt);
   }
 
   markConsentUnreadable(consentKeys: readonly string[]): Promise<readonly string[]> {

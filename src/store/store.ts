@@ -105,7 +105,8 @@ export interface StoreTx {
    * Returns the persons (pseudonyms) whose documents were marked, for re-deciding their records;
    * unknown keys are skipped.
    */
-  markConsentDeleted(consentKeys: readonly string[], at: string): Promise<readonly string[]>;
+  /** `deletedAt[i]`: when the source deleted key i (null: unknown); a deletion older than the stored version changes nothing. */
+  markConsentDeleted(consentKeys: readonly string[], at: string, deletedAt?: readonly (string | null)[]): Promise<readonly string[]>;
   /** Marks consent documents whose newer version was quarantined: they refuse until a readable one arrives. */
   markConsentUnreadable(consentKeys: readonly string[]): Promise<readonly string[]>;
 

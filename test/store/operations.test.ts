@@ -123,6 +123,16 @@ describe.each(engines)('operations tables on $name', (engine) => {
       await t.store.transaction((tx) => tx.saveConsentDocuments([consentDocument('c2', '1', personB)]));
       expect((await t.store.transaction((tx) => tx.loadConsentDocuments([personB]))).get(personB)?.[0]?.status).toBe('deleted');
     });
+
+    it('ignores a deletion older than the stored version (a replay re-reading the DELETE of a Consent created again)', async () => {
+      await t.store.transaction((tx) => tx.saveConsentDocuments([consentDocument('c3', '4', personA, { lastUpdated: '2025-05-01T10:00:00.000Z' })]));
+      const stale = await t.store.transaction((tx) => tx.markConsentDeleted(['ggz-altrecht:Consent/c3'], '2025-06-01T10:00:00Z', ['2025-04-01T10:00:00.000Z']));
+      expect(stale).toEqual([]);
+      expect((await t.store.transaction((tx) => tx.loadConsentDocuments([personA]))).get(personA)?.find((d) => d.consentKey.endsWith('/c3'))?.status).toBe('active');
+      const later = await t.store.transaction((tx) => tx.markConsentDeleted(['ggz-altrecht:Consent/c3'], '2025-06-01T10:00:00Z', ['2025-05-02T10:00:00.000Z']));
+      expect(later).toEqual([personA]);
+      expect((await t.store.transaction((tx) => tx.loadConsentDocuments([personA]))).get(personA)?.find((d) => d.consentKey.endsWith('/c3'))?.status).toBe('deleted');
+    });
   });
 
   describe('cursors', () => {

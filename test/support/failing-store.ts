@@ -82,7 +82,7 @@ function crashingAtCursor(tx: StoreTx, onCrash: (callsBefore: readonly string[])
     applyWrites: (w) => noted('applyWrites', () => tx.applyWrites(w)),
     loadConsentDocuments: (p) => noted('loadConsentDocuments', () => tx.loadConsentDocuments(p)),
     saveConsentDocuments: (d) => noted('saveConsentDocuments', () => tx.saveConsentDocuments(d)),
-    markConsentDeleted: (k, at) => noted('markConsentDeleted', () => tx.markConsentDeleted(k, at)),
+    markConsentDeleted: (k, at, d) => noted('markConsentDeleted', () => tx.markConsentDeleted(k, at, d)),
     markConsentUnreadable: (k) => noted('markConsentUnreadable', () => tx.markConsentUnreadable(k)),
     appendConsentLog: (e) => noted('appendConsentLog', () => tx.appendConsentLog(e)),
     insertQuarantine: (i) => noted('insertQuarantine', () => tx.insertQuarantine(i)),
