@@ -113,9 +113,14 @@ export function pullProcessor(runtime: Runtime, ingest: Queue, ingestEvents: Que
       // A per-person source gets its worklist, built here in memory and dropped with this job.
       let pullContext: PullContext = data.scope?.until ? { until: data.scope.until } : {};
       let worklistCounts: Readonly<Record<string, number>> | undefined;
-      // A retried pull of the same run resumes after the last person whose page was stored, so
-      // nobody is asked twice (every question is logged at the partner) and nothing counted twice.
-      const resumeAfter = resumePoint(cursor, data.runId);
+      // A retried pull of the same run — or a `werkbrug retry` of the run — resumes after the last
+      // person whose page was stored, so nobody is asked twice (every question is logged at the
+      // partner) and nothing is counted twice.
+      let resumeAfter = resumePoint(cursor, data.runId);
+      if (binding.connector.asksPerPerson && resumeAfter === undefined) {
+        const retried = (await runtime.store.operations.runCoverage(data.runId))?.sourceRunId;
+        if (retried !== undefined) resumeAfter = resumePoint(cursor, retried);
+      }
       if (binding.connector.asksPerPerson) {
         const worklist = await buildWorklist(runtime, data.partnerId, log);
         const persons = narrowPersons(worklist.persons, data.scope?.period);

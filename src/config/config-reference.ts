@@ -26,7 +26,7 @@ function typeName(schema: z.ZodType): string {
     return options.length > 6 ? `one of ${options.length} codes (${options.slice(0, 3).join(', ')}, …)` : options.join(' \\| ');
   }
   if (schema instanceof z.ZodArray) return `list of ${typeName(unwrap(schema.element as z.ZodType).inner)}`;
-  if (schema instanceof z.ZodNumber) return 'integer';
+  if (schema instanceof z.ZodNumber) return schema.isInt ? 'integer' : 'number';
   if (schema instanceof z.ZodString) return 'text';
   if (schema instanceof z.ZodBoolean) return 'true \\| false';
   if (schema instanceof z.ZodRecord) return 'map';
@@ -35,10 +35,11 @@ function typeName(schema: z.ZodType): string {
 }
 
 function walk(schema: z.ZodType, path: string, rows: Row[]): void {
-  const { inner, defaultValue } = unwrap(schema);
+  const { inner, defaultValue, optional } = unwrap(schema);
   const description = schema.description ?? inner.description ?? '';
   if (path !== '') {
-    rows.push({ path, type: typeName(inner), defaultValue: defaultValue === undefined ? (inner instanceof z.ZodObject ? '' : '(required)') : JSON.stringify(defaultValue), description });
+    const shown = defaultValue !== undefined ? JSON.stringify(defaultValue) : inner instanceof z.ZodObject ? '' : optional ? '(optional)' : '(required)';
+    rows.push({ path, type: typeName(inner), defaultValue: shown, description });
   }
   const target = inner instanceof z.ZodArray ? unwrap(inner.element as z.ZodType).inner : inner;
   if (target instanceof z.ZodObject) {
