@@ -1,3 +1,6 @@
+import { refusedInput } from '../operations/operations-input.js';
+import { openOperationsContext, type OperationsContext } from './operations-context.js';
+
 /**
  * What an operations command writes to and reads its clock from: stdout, stderr and now in
  * production; a buffer and a fixed instant in tests, which call the commands in-process.
@@ -27,3 +30,21 @@ export function resolveIo(io: CommandIo = {}): ResolvedIo {
 }
 
 export const defaultConfigFile = 'config/midden-utrecht.yaml';
+
+/**
+ * Opens the operations context, runs the command in it and closes it; a refused input (a
+ * WerkbrugError, a bad config) is written to stderr and becomes the exit code, as everywhere.
+ */
+export async function inOperationsContext(
+  configFile: string, env: NodeJS.ProcessEnv, io: Pick<ResolvedIo, 'writeError' | 'storeSchema'>, queues: 'none' | 'optional',
+  action: (context: OperationsContext) => Promise<number>,
+): Promise<number> {
+  const context = await openOperationsContext({ configFile, env, queues, ...(io.storeSchema ? { schema: io.storeSchema } : {}) });
+  try {
+    return await action(context);
+  } catch (error) {
+    return refusedInput(error, io.writeError);
+  } finally {
+    await context.close();
+  }
+}

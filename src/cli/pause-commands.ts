@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { displayTimeZone, formatInstant } from '../operations/display-time.js';
 import { checkActor, checkPauseReason, refusedInput } from '../operations/operations-input.js';
 import { pausePartner, resumePartner } from '../operations/partner-pause.js';
-import { defaultConfigFile, resolveIo, type CommandIo } from './operations-command-io.js';
-import { openOperationsContext } from './operations-context.js';
+import { defaultConfigFile, resolveIo, type CommandIo, inOperationsContext } from './operations-command-io.js';
 
 /**
  * `werkbrug pause <partner>` and `werkbrug resume <partner>` (docs/operations/status-and-history.md).
@@ -34,8 +33,7 @@ export async function pauseCommand(partnerId: string, options: PauseOptions, env
   } catch (error) {
     return refusedInput(error, writeError);
   }
-  const context = await openOperationsContext({ configFile: options.config, env, queues: 'none', ...(storeSchema ? { schema: storeSchema } : {}) });
-  try {
+  return inOperationsContext(options.config, env, { writeError, storeSchema }, 'none', async (context) => {
     const outcome = await pausePartner({ ...context, partnerId, by: options.by ?? operatingSystemUser(), ...(options.reason !== undefined ? { reason: options.reason } : {}) });
     const c = outcome.control;
     const state = outcome.wasPaused ? 'was already paused; the pause is now' : 'paused';
@@ -43,11 +41,7 @@ export async function pauseCommand(partnerId: string, options: PauseOptions, env
     write(`Its scheduled and queued runs and pulls wait (held, looking again every ${context.config.operations.holdSeconds} s) until \`werkbrug resume ${c.partnerId}\`.\n`);
     if (outcome.switchedOffInConfig) write(`Note: ${c.partnerId} is also switched off in ${context.configFile} (paused: true); it stays off after resume until the config changes.\n`);
     return 0;
-  } catch (error) {
-    return refusedInput(error, writeError);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 export async function resumeCommand(partnerId: string, options: Omit<PauseOptions, 'reason'>, env: NodeJS.ProcessEnv, io: CommandIo = {}): Promise<number> {
@@ -57,8 +51,7 @@ export async function resumeCommand(partnerId: string, options: Omit<PauseOption
   } catch (error) {
     return refusedInput(error, writeError);
   }
-  const context = await openOperationsContext({ configFile: options.config, env, queues: 'optional', ...(storeSchema ? { schema: storeSchema } : {}) });
-  try {
+  return inOperationsContext(options.config, env, { writeError, storeSchema }, 'optional', async (context) => {
     const outcome = await resumePartner({ ...context, partnerId, by: options.by ?? operatingSystemUser() });
     const c = outcome.control;
     write(`${c.partnerId} ${outcome.wasPaused ? 'resumed' : 'was not paused; marked resumed'} by ${c.changedBy} at ${formatInstant(c.changedAt)} ${displayTimeZone}\n`);
@@ -70,11 +63,7 @@ export async function resumeCommand(partnerId: string, options: Omit<PauseOption
     }
     if (outcome.switchedOffInConfig) write(`Note: ${c.partnerId} is switched off in ${context.configFile} (paused: true); it is not scheduled until the config changes.\n`);
     return 0;
-  } catch (error) {
-    return refusedInput(error, writeError);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 export function registerPauseCommands(program: Command): void {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { chooseFormat, parseLimit, refusedInput, requirePartner } from '../operations/operations-input.js';
 import { formatQuarantineItem, formatQuarantineList } from '../operations/quarantine-format.js';
 import { checkQuarantineReason, listQuarantined, showQuarantined } from '../operations/quarantine-report.js';
-import { defaultConfigFile, resolveIo, type CommandIo } from './operations-command-io.js';
-import { openOperationsContext } from './operations-context.js';
+import { defaultConfigFile, resolveIo, type CommandIo, inOperationsContext } from './operations-command-io.js';
 
 /**
  * `werkbrug quarantine list` and `werkbrug quarantine show`: read-only views of the quarantine.
@@ -32,19 +31,14 @@ export async function quarantineListCommand(options: QuarantineListOptions, env:
   } catch (error) {
     return refusedInput(error, writeError);
   }
-  const context = await openOperationsContext({ configFile: options.config, env, queues: 'none', ...(storeSchema ? { schema: storeSchema } : {}) });
-  try {
+  return inOperationsContext(options.config, env, { writeError, storeSchema }, 'none', async (context) => {
     if (options.partner !== undefined) requirePartner(context.config, context.configFile, options.partner, '--partner');
     const list = await listQuarantined(context.store, {
       ...(options.partner !== undefined ? { partnerId: options.partner } : {}), ...(reason !== undefined ? { reason } : {}), all: options.all === true, limit,
     }, now());
     write(format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : formatQuarantineList(list));
     return 0;
-  } catch (error) {
-    return refusedInput(error, writeError);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 export async function quarantineShowCommand(partnerId: string, sourceRef: string, options: { config: string; format?: string }, env: NodeJS.ProcessEnv, io: CommandIo = {}): Promise<number> {
@@ -55,17 +49,12 @@ export async function quarantineShowCommand(partnerId: string, sourceRef: string
   } catch (error) {
     return refusedInput(error, writeError);
   }
-  const context = await openOperationsContext({ configFile: options.config, env, queues: 'none', ...(storeSchema ? { schema: storeSchema } : {}) });
-  try {
+  return inOperationsContext(options.config, env, { writeError, storeSchema }, 'none', async (context) => {
     requirePartner(context.config, context.configFile, partnerId);
     const report = await showQuarantined(context.store, partnerId, sourceRef, now());
     write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatQuarantineItem(report));
     return 0;
-  } catch (error) {
-    return refusedInput(error, writeError);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** The `quarantine` command group, created once whoever registers first (list/show here, release elsewhere). */

@@ -6,7 +6,7 @@ import { listRunHistory, runDetail, runsReportSchema } from '../operations/run-h
 import { formatStatus } from '../operations/status-format.js';
 import { buildStatusReport } from '../operations/status-report.js';
 import { statusReportSchema } from '../operations/status-schema.js';
-import { defaultConfigFile, resolveIo, type CommandIo } from './operations-command-io.js';
+import { defaultConfigFile, resolveIo, type CommandIo, inOperationsContext } from './operations-command-io.js';
 import { openOperationsContext } from './operations-context.js';
 
 /**
@@ -73,17 +73,12 @@ export async function runsCommand(options: RunsOptions, env: NodeJS.ProcessEnv, 
   } catch (error) {
     return refusedInput(error, writeError);
   }
-  const context = await openOperationsContext({ configFile: options.config, env, queues: 'none', ...(storeSchema ? { schema: storeSchema } : {}) });
-  try {
+  return inOperationsContext(options.config, env, { writeError, storeSchema }, 'none', async (context) => {
     if (options.partner !== undefined) requirePartner(context.config, context.configFile, options.partner, '--partner');
     const report = await listRunHistory(context.store, { ...(options.partner !== undefined ? { partnerId: options.partner } : {}), failedOnly: options.failed === true, limit }, now());
     write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatRuns(report));
     return 0;
-  } catch (error) {
-    return refusedInput(error, writeError);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** Exit 0; 2 when the run is not stored or the format is unknown. */
@@ -95,16 +90,11 @@ export async function runShowCommand(runId: string, options: { config: string; f
   } catch (error) {
     return refusedInput(error, writeError);
   }
-  const context = await openOperationsContext({ configFile: options.config, env, queues: 'none', ...(storeSchema ? { schema: storeSchema } : {}) });
-  try {
+  return inOperationsContext(options.config, env, { writeError, storeSchema }, 'none', async (context) => {
     const detail = await runDetail(context.store, runId, now());
     write(format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : formatRunDetail(detail));
     return 0;
-  } catch (error) {
-    return refusedInput(error, writeError);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** Registers `status`, `runs` and `runs show`; other errors reach main.ts's handler through parseAsync. */
