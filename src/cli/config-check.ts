@@ -17,6 +17,8 @@ export function configCheckCommand(file: string, env: NodeJS.ProcessEnv): number
       const tokenEnv = partner.settings.tokenEnv;
       if (typeof tokenEnv === 'string' && !env[tokenEnv]) missing.push(`partner ${partner.id}: environment variable ${tokenEnv} (API token) is not set`);
     }
+    const alertsUrlEnv = config.operations.alerts.urlEnv;
+    if (alertsUrlEnv !== undefined && !env[alertsUrlEnv]) missing.push(`alerts: environment variable ${alertsUrlEnv} (webhook URL) is not set: alerts are logged, not sent`);
     for (const line of missing) process.stdout.write(`  warning: ${line}\n`);
     return 0;
   } catch (error) {

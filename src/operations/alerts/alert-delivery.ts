@@ -36,12 +36,18 @@ export interface DeliveryReport {
 export const isDue = (alert: AlertState): boolean =>
   (alert.status === 'firing' && alert.notifiedAt === null) || (alert.status === 'resolved' && alert.notifiedAt !== null && alert.recoveryNotifiedAt === null);
 
-/** The webhook, or undefined (none configured, or configured wrongly: then logged as an error). */
+/** Configs whose misconfigured webhook was logged already in this process (once, not at every run). */
+const reportedMisconfigured = new WeakSet<object>();
+
+/** The webhook, or undefined (none configured, or configured wrongly: then logged as an error, once per process). */
 export function configuredTarget(deps: AlertDeps): WebhookTarget | undefined {
   try {
     return webhookTarget(deps.config.operations.alerts, deps.env);
   } catch (error) {
-    deps.logger.error(errorFields(error), 'alert webhook misconfigured: alerts are logged, not sent');
+    if (!reportedMisconfigured.has(deps.config)) {
+      reportedMisconfigured.add(deps.config);
+      deps.logger.error(errorFields(error), 'alert webhook misconfigured: alerts are logged, not sent');
+    }
     return undefined;
   }
 }
