@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { evaluateAlerts } from '../../src/operations/alerts/evaluate-alerts.js';
 import { createPostgresClient } from '../../src/store/postgres-client.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import type { Store } from '../../src/store/store.js';
-import { openTestStore, testDatabaseUrl, testEngines, type TestStore } from '../support/postgres.js';
-import { alertConfig, hoursAfter, regionConfig, scratchDir, seedRun, testDeps } from './alerts-fixtures.js';
-import { startAlertReceiver, type AlertReceiver } from './alerts-receiver.js';
+import { testDatabaseUrl, testEngines } from '../support/postgres.js';
+import { alertConfig, alertRig, hoursAfter, regionConfig, seedRun, testDeps } from './alerts-fixtures.js';
 
 /**
  * Delivery to the webhook on loopback: retries on 5xx, 429 (after its Retry-After), timeouts;
@@ -18,33 +17,18 @@ const t0 = '2025-06-02T07:00:00.000Z';
 const key = 'failed-run:ggz-altrecht';
 
 describe.each(engines)('alert delivery on $name', (engine) => {
-  let t: TestStore;
-  let receiver: AlertReceiver;
-  const scratch = scratchDir('alert-delivery');
-
-  beforeAll(async () => {
-    t = await openTestStore(engine);
-    receiver = await startAlertReceiver();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await t?.close();
-    scratch.cleanup();
-  });
+  const rig = alertRig(engine, 'alert-delivery');
   beforeEach(async () => {
-    await t.reset();
-    receiver.received.length = 0;
-    receiver.requests.length = 0;
-    await seedRun(t.store, { runId: 'r1', status: 'failed', finishedAt: t0, errorCode: 'WB_PARTNER_UNREACHABLE' });
+    await seedRun(rig.t.store, { runId: 'r1', status: 'failed', finishedAt: t0, errorCode: 'WB_PARTNER_UNREACHABLE' });
   });
 
-  const config = (alerts: Parameters<typeof alertConfig>[2] = {}) => alertConfig(regionConfig, scratch.dir, { url: receiver.url, ...alerts });
-  const events = () => receiver.received.filter((body) => body.key === key).map((body) => body.event);
-  const requestsFor = () => receiver.requests.filter((r) => r.text.includes(`"key":"${key}"`));
+  const config = (alerts: Parameters<typeof alertConfig>[2] = {}) => alertConfig(regionConfig, rig.scratch.dir, { url: rig.receiver.url, ...alerts });
+  const events = () => rig.receiver.received.filter((body) => body.key === key).map((body) => body.event);
+  const requestsFor = () => rig.receiver.requests.filter((r) => r.text.includes(`"key":"${key}"`));
 
   it('retries 503s with exponential back-off until the webhook takes the alert', async () => {
-    const d = testDeps(config({ retries: 4, baseDelayMs: 5 }), t.store);
-    receiver.failNext(503, 2);
+    const d = testDeps(config({ retries: 4, baseDelayMs: 5 }), rig.t.store);
+    rig.receiver.failNext(503, 2);
 
     const report = await evaluateAlerts(d, { now: hoursAfter(t0, 1) });
 
@@ -52,13 +36,13 @@ describe.each(engines)('alert delivery on $name', (engine) => {
     expect(requestsFor().map((r) => r.status)).toEqual([503, 503, 204]);
     expect(d.waits).toEqual([5, 10]);
     expect(report.sent).toContain(key);
-    expect(receiver.received[0]).toMatchObject({ werkbrug: 'alert/1', event: 'alert', key, kind: 'failed-run', partner: 'ggz-altrecht', region: 'AM13', since: hoursAfter(t0, 1).toISOString(), resolvedAt: null, detail: { runId: 'r1', errorCode: 'WB_PARTNER_UNREACHABLE', trigger: 'test' } });
-    expect((await t.store.operations.getAlert(key))?.notifiedAt).not.toBeNull();
+    expect(rig.receiver.received[0]).toMatchObject({ werkbrug: 'alert/1', event: 'alert', key, kind: 'failed-run', partner: 'ggz-altrecht', region: 'AM13', since: hoursAfter(t0, 1).toISOString(), resolvedAt: null, detail: { runId: 'r1', errorCode: 'WB_PARTNER_UNREACHABLE', trigger: 'test' } });
+    expect((await rig.t.store.operations.getAlert(key))?.notifiedAt).not.toBeNull();
   });
 
   it('waits the Retry-After of a 429 (capped) before the next attempt', async () => {
-    const d = testDeps(config({ baseDelayMs: 5 }), t.store);
-    receiver.failNext(429, 1, '1');
+    const d = testDeps(config({ baseDelayMs: 5 }), rig.t.store);
+    rig.receiver.failNext(429, 1, '1');
 
     await evaluateAlerts(d, { now: hoursAfter(t0, 1) });
 
@@ -67,8 +51,8 @@ describe.each(engines)('alert delivery on $name', (engine) => {
   });
 
   it('retries a webhook that does not answer in time', async () => {
-    const d = testDeps(config({ timeoutMs: 300 }), t.store);
-    receiver.hangNext(1);
+    const d = testDeps(config({ timeoutMs: 300 }), rig.t.store);
+    rig.receiver.hangNext(1);
 
     await evaluateAlerts(d, { now: hoursAfter(t0, 1) });
 
@@ -78,8 +62,8 @@ describe.each(engines)('alert delivery on $name', (engine) => {
   });
 
   it('does not retry a 400 at once, logs it naming the status, and sends it at the next check', async () => {
-    const d = testDeps(config({ retries: 4 }), t.store);
-    receiver.failNext(400, 2);
+    const d = testDeps(config({ retries: 4 }), rig.t.store);
+    rig.receiver.failNext(400, 2);
 
     const first = await evaluateAlerts(d, { now: hoursAfter(t0, 1) });
     expect(requestsFor().map((r) => r.status)).toEqual([400]);
@@ -95,82 +79,82 @@ describe.each(engines)('alert delivery on $name', (engine) => {
   });
 
   it('sends the shared secret in the configured header, and no such header without the variable', async () => {
-    const withSecret = testDeps(config({ secretHeader: 'X-Alert-Token', secretEnv: 'TEST_ALERT_SECRET' }), t.store, { env: { TEST_ALERT_SECRET: 's3cr3t-value' } });
+    const withSecret = testDeps(config({ secretHeader: 'X-Alert-Token', secretEnv: 'TEST_ALERT_SECRET' }), rig.t.store, { env: { TEST_ALERT_SECRET: 's3cr3t-value' } });
     await evaluateAlerts(withSecret, { now: hoursAfter(t0, 1) });
-    expect(receiver.requests[0]?.headers['x-alert-token']).toBe('s3cr3t-value');
-    expect(receiver.requests[0]?.headers['content-type']).toBe('application/json');
+    expect(rig.receiver.requests[0]?.headers['x-alert-token']).toBe('s3cr3t-value');
+    expect(rig.receiver.requests[0]?.headers['content-type']).toBe('application/json');
     expect(withSecret.logs.lines.join('\n')).not.toContain('s3cr3t-value');
 
-    await seedRun(t.store, { runId: 'r2', status: 'succeeded', finishedAt: hoursAfter(t0, 2).toISOString() });
-    await evaluateAlerts(testDeps(config({ secretHeader: 'X-Alert-Token', secretEnv: 'TEST_ALERT_SECRET' }), t.store), { now: hoursAfter(t0, 3) });
-    expect(receiver.requests.map((r) => r.headers['x-alert-token'])).toEqual(['s3cr3t-value', undefined]);
+    await seedRun(rig.t.store, { runId: 'r2', status: 'succeeded', finishedAt: hoursAfter(t0, 2).toISOString() });
+    await evaluateAlerts(testDeps(config({ secretHeader: 'X-Alert-Token', secretEnv: 'TEST_ALERT_SECRET' }), rig.t.store), { now: hoursAfter(t0, 3) });
+    expect(rig.receiver.requests.map((r) => r.headers['x-alert-token'])).toEqual(['s3cr3t-value', undefined]);
     expect(events()).toEqual(['alert', 'recovery']);
   });
 
   it('without a webhook: stores and logs the alert, sends nothing, and sends it once a webhook is configured', async () => {
-    const unconfigured = testDeps(config({ url: undefined }), t.store);
+    const unconfigured = testDeps(config({ url: undefined }), rig.t.store);
     const report = await evaluateAlerts(unconfigured, { now: hoursAfter(t0, 1) });
     await evaluateAlerts(unconfigured, { now: hoursAfter(t0, 2) });
 
-    expect(receiver.requests).toEqual([]);
+    expect(rig.receiver.requests).toEqual([]);
     expect(report.undelivered).toContain(key);
     const firing = unconfigured.logs.parsed().filter((l) => l.msg === 'alert firing' && l.alertKey === key);
     expect(firing).toHaveLength(1);
     expect(firing[0]).toMatchObject({ level: 'warn', kind: 'failed-run', partner: 'ggz-altrecht' });
-    expect(await t.store.operations.getAlert(key)).toMatchObject({ status: 'firing', notifiedAt: null });
+    expect(await rig.t.store.operations.getAlert(key)).toMatchObject({ status: 'firing', notifiedAt: null });
 
-    await evaluateAlerts(testDeps(config(), t.store), { now: hoursAfter(t0, 3) });
+    await evaluateAlerts(testDeps(config(), rig.t.store), { now: hoursAfter(t0, 3) });
     expect(events()).toEqual(['alert']);
   });
 
   it('sends no recovery for an alert that never arrived', async () => {
-    const unconfigured = testDeps(config({ url: undefined }), t.store);
+    const unconfigured = testDeps(config({ url: undefined }), rig.t.store);
     await evaluateAlerts(unconfigured, { now: hoursAfter(t0, 1) });
-    await seedRun(t.store, { runId: 'r2', status: 'succeeded', finishedAt: hoursAfter(t0, 2).toISOString() });
+    await seedRun(rig.t.store, { runId: 'r2', status: 'succeeded', finishedAt: hoursAfter(t0, 2).toISOString() });
 
-    await evaluateAlerts(testDeps(config(), t.store), { now: hoursAfter(t0, 3) });
+    await evaluateAlerts(testDeps(config(), rig.t.store), { now: hoursAfter(t0, 3) });
 
-    expect(receiver.requests).toEqual([]);
-    expect(await t.store.operations.getAlert(key)).toMatchObject({ status: 'resolved', notifiedAt: null, recoveryNotifiedAt: null });
+    expect(rig.receiver.requests).toEqual([]);
+    expect(await rig.t.store.operations.getAlert(key)).toMatchObject({ status: 'resolved', notifiedAt: null, recoveryNotifiedAt: null });
   });
 
   it('logs a webhook variable that is not set as an error and keeps the alert', async () => {
-    const d = testDeps(config({ url: undefined, urlEnv: 'TEST_ALERT_WEBHOOK_URL' }), t.store);
+    const d = testDeps(config({ url: undefined, urlEnv: 'TEST_ALERT_WEBHOOK_URL' }), rig.t.store);
     await evaluateAlerts(d, { now: hoursAfter(t0, 1) });
-    expect(receiver.requests).toEqual([]);
+    expect(rig.receiver.requests).toEqual([]);
     expect(d.logs.parsed().find((l) => l.msg === 'alert webhook misconfigured: alerts are logged, not sent')).toMatchObject({ level: 'error', code: 'WB_CONFIG_SECRET_MISSING' });
 
-    await evaluateAlerts(testDeps(d.config, t.store, { env: { TEST_ALERT_WEBHOOK_URL: receiver.url } }), { now: hoursAfter(t0, 2) });
+    await evaluateAlerts(testDeps(d.config, rig.t.store, { env: { TEST_ALERT_WEBHOOK_URL: rig.receiver.url } }), { now: hoursAfter(t0, 2) });
     expect(events()).toEqual(['alert']);
   });
 
   it('several evaluators at once, each on its own connections, with a webhook failing for a while: one alert, then one recovery', async () => {
     // On PostgreSQL every evaluator has a pool of its own, as schedulers on other machines would.
-    const stores: Store[] = [t.store];
+    const stores: Store[] = [rig.t.store];
     const extra: SqlStore[] = [];
     if (engine.name === 'postgres') {
       for (let i = 0; i < 3; i += 1) {
-        const store = new SqlStore(await createPostgresClient({ databaseUrl: testDatabaseUrl, schema: t.schema, poolSize: 3 }));
+        const store = new SqlStore(await createPostgresClient({ databaseUrl: testDatabaseUrl, schema: rig.t.schema, poolSize: 3 }));
         extra.push(store);
         stores.push(store);
       }
     }
     try {
       const settings = config({ retries: 2, baseDelayMs: 5 });
-      receiver.failNext(503, 4);
+      rig.receiver.failNext(503, 4);
       for (let round = 1; round <= 3; round += 1) {
-        await Promise.all(Array.from({ length: 6 }, (_, i) => evaluateAlerts(testDeps(settings, stores[i % stores.length] ?? t.store), { now: hoursAfter(t0, round) })));
+        await Promise.all(Array.from({ length: 6 }, (_, i) => evaluateAlerts(testDeps(settings, stores[i % stores.length] ?? rig.t.store), { now: hoursAfter(t0, round) })));
       }
       expect(events()).toEqual(['alert']);
 
-      await seedRun(t.store, { runId: 'r2', status: 'succeeded', finishedAt: hoursAfter(t0, 4).toISOString() });
-      receiver.failNext(502, 3);
+      await seedRun(rig.t.store, { runId: 'r2', status: 'succeeded', finishedAt: hoursAfter(t0, 4).toISOString() });
+      rig.receiver.failNext(502, 3);
       for (let round = 5; round <= 7; round += 1) {
-        await Promise.all(Array.from({ length: 6 }, (_, i) => evaluateAlerts(testDeps(settings, stores[i % stores.length] ?? t.store), { now: hoursAfter(t0, round) })));
+        await Promise.all(Array.from({ length: 6 }, (_, i) => evaluateAlerts(testDeps(settings, stores[i % stores.length] ?? rig.t.store), { now: hoursAfter(t0, round) })));
       }
 
       expect(events()).toEqual(['alert', 'recovery']);
-      expect(await t.store.operations.getAlert(key)).toMatchObject({ status: 'resolved', resolvedAt: hoursAfter(t0, 5).toISOString() });
+      expect(await rig.t.store.operations.getAlert(key)).toMatchObject({ status: 'resolved', resolvedAt: hoursAfter(t0, 5).toISOString() });
     } finally {
       for (const store of extra) await store.close();
     }

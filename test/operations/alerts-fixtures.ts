@@ -7,7 +7,10 @@ import { createLogger } from '../../src/logging/logger.js';
 import type { AlertDeps } from '../../src/operations/alerts/alert-delivery.js';
 import { defaultSleep, type AlertSettings } from '../../src/operations/alerts/alert-webhook.js';
 import type { Store } from '../../src/store/store.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { LogSink } from '../support/log-sink.js';
+import { openTestStore, type TestEngine, type TestStore } from '../support/postgres.js';
+import { startAlertReceiver, type AlertReceiver } from './alerts-receiver.js';
 
 /** What the alert tests share: a region config pointed at a loopback receiver, seeded runs, a log sink. */
 export const regionConfig = loadConfig('config/midden-utrecht.yaml');
@@ -75,3 +78,34 @@ export async function seedRun(store: Store, run: SeededRun): Promise<void> {
 }
 
 export const hoursAfter = (iso: string, hours: number): Date => new Date(Date.parse(iso) + hours * 3_600_000);
+
+/**
+ * The fixture of an alert test file on one store engine: a fresh store per test, a loopback
+ * receiver emptied per test, and a scratch folder; closed after the file. Read `rig.t`, `rig.receiver`
+ * and `rig.scratch` inside tests (they are set in `beforeAll`).
+ */
+export interface AlertRig {
+  readonly t: TestStore;
+  readonly receiver: AlertReceiver;
+  readonly scratch: ReturnType<typeof scratchDir>;
+}
+
+export function alertRig(engine: TestEngine, name: string): AlertRig {
+  const scratch = scratchDir(name);
+  const rig = { scratch } as { t: TestStore; receiver: AlertReceiver; scratch: ReturnType<typeof scratchDir> };
+  beforeAll(async () => {
+    rig.t = await openTestStore(engine);
+    rig.receiver = await startAlertReceiver();
+  });
+  afterAll(async () => {
+    await rig.receiver?.close();
+    await rig.t?.close();
+    scratch.cleanup();
+  });
+  beforeEach(async () => {
+    await rig.t.reset();
+    rig.receiver.received.length = 0;
+    rig.receiver.requests.length = 0;
+  });
+  return rig;
+}
